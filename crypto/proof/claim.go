@@ -41,8 +41,20 @@ type Claim struct {
 	eqs  []equation
 }
 
-func failedClaim(kind string, err error) *Claim {
+// FailedClaim returns a claim that fails with err, for a statement that
+// cannot even be put to the check (a malformed shape, say).
+func FailedClaim(kind string, err error) *Claim {
 	return &Claim{kind: kind, err: fmt.Errorf("%s: %w", kind, err)}
+}
+
+// Named prefixes the claim's errors with label, such as "option 3", so that a
+// failure says where it is. It returns c.
+func (c *Claim) Named(label string) *Claim {
+	c.kind = label + ": " + c.kind
+	if c.err != nil {
+		c.err = fmt.Errorf("%s: %w", label, c.err)
+	}
+	return c
 }
 
 // Verify checks the claim alone, one equation at a time, and names the first

@@ -134,7 +134,7 @@ func (p *Disjunctive) ZeroOrOneClaim(ctx Context, K *group.Point, ct *elgamal.Ci
 // RangeClaim returns the checks that p proves ct encrypts a value in [min, max].
 func (p *Disjunctive) RangeClaim(ctx Context, K *group.Point, ct *elgamal.Ciphertext, min, max uint64) *Claim {
 	if err := checkRange(min, max); err != nil {
-		return failedClaim("range proof", err)
+		return FailedClaim("range proof", err)
 	}
 	return p.claim("range proof", DomainRange, ctx, K, ct, min, max)
 }
@@ -152,7 +152,7 @@ func (p *Disjunctive) VerifyRange(ctx Context, K *group.Point, ct *elgamal.Ciphe
 func (p *Disjunctive) claim(kind, domain string, ctx Context, K *group.Point, ct *elgamal.Ciphertext, min, max uint64) *Claim {
 	k := int(max-min) + 1
 	if len(p.Branches) != k {
-		return failedClaim(kind, fmt.Errorf("%w: %d branches, want %d", ErrEncoding, len(p.Branches), k))
+		return FailedClaim(kind, fmt.Errorf("%w: %d branches, want %d", ErrEncoding, len(p.Branches), k))
 	}
 	c := disjunctiveChallenge(domain, ctx, K, ct, min, max, p.Branches)
 	sum := group.NewScalar()
@@ -160,7 +160,7 @@ func (p *Disjunctive) claim(kind, domain string, ctx Context, K *group.Point, ct
 		sum.Add(sum, b.C)
 	}
 	if !sum.Equal(c) {
-		return failedClaim(kind, fmt.Errorf("%w: the branch challenges do not add up", ErrChallenge))
+		return FailedClaim(kind, fmt.Errorf("%w: the branch challenges do not add up", ErrChallenge))
 	}
 	eqs := make([]equation, 0, 2*k)
 	for j, b := range p.Branches {

@@ -58,7 +58,7 @@ func equalDLChallenge(ctx Context, G1, H1, G2, H2, R1, R2 *group.Point) *group.S
 func (p *EqualDL) Claim(ctx Context, G1, H1, G2, H2 *group.Point) *Claim {
 	const kind = "equal-dl proof"
 	if G1.IsIdentity() || G2.IsIdentity() {
-		return failedClaim(kind, fmt.Errorf("%w: a base is the identity", ErrStatement))
+		return FailedClaim(kind, fmt.Errorf("%w: a base is the identity", ErrStatement))
 	}
 	c := equalDLChallenge(ctx, G1, H1, G2, H2, p.R1, p.R2)
 	nz := new(group.Scalar).Negate(p.Z)

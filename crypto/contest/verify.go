@@ -1,0 +1,52 @@
+package contest
+
+import (
+	"fmt"
+
+	"github.com/evote/evote/crypto/group"
+	"github.com/evote/evote/crypto/proof"
+)
+
+// Claims returns every check of e: a zero-or-one claim per option and the
+// range claim on their sum. A shape that does not fit spec gives one failed
+// claim.
+func (e *Encrypted) Claims(b Binding, spec Spec, K *group.Point) []*proof.Claim {
+	if err := spec.Validate(); err != nil {
+		return []*proof.Claim{proof.FailedClaim("contest", err)}
+	}
+	if len(e.Options) != spec.Options || e.Range == nil {
+		return []*proof.Claim{proof.FailedClaim("contest", fmt.Errorf("%d options, want %d", len(e.Options), spec.Options))}
+	}
+	claims := make([]*proof.Claim, 0, len(e.Options)+1)
+	for i, o := range e.Options {
+		claims = append(claims, o.Proof.ZeroOrOneClaim(b.optionContext(i), K, o.Ciphertext).Named(fmt.Sprintf("option %d", i)))
+	}
+	claims = append(claims, e.Range.RangeClaim(b.contestContext(), K, e.sum(), spec.Min, spec.Max))
+	return claims
+}
+
+// Verify checks all of e's proofs, alone, and names the first failing check.
+func (e *Encrypted) Verify(b Binding, spec Spec, K *group.Point) error {
+	return proof.VerifyAll(e.Claims(b, spec, K)...)
+}
+
+// Item is one encrypted contest with what it is bound to, for VerifyBatch.
+type Item struct {
+	Binding   Binding
+	Encrypted *Encrypted
+}
+
+// VerifyBatch checks many encrypted contests of the same spec under the same
+// key at once, building their claims on all cores, and returns one error per
+// item (nil if all are good).
+func VerifyBatch(spec Spec, K *group.Point, items []Item) []error {
+	claims := make([][]*proof.Claim, len(items))
+	parallel(len(items), func(i int) {
+		claims[i] = items[i].Encrypted.Claims(items[i].Binding, spec, K)
+	})
+	var batch proof.Batch
+	for _, c := range claims {
+		batch.Add(c...)
+	}
+	return batch.Verify()
+}
