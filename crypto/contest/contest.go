@@ -110,27 +110,30 @@ func Encrypt(b Binding, spec Spec, K *group.Point, selections []uint64, rand io.
 	if err != nil {
 		return nil, nil, err
 	}
-	e := &Encrypted{Options: make([]Option, spec.Options)}
+	// Draw every option's randomness first, so that the range proof on the
+	// sum can run in parallel with the option proofs.
 	o := &Opening{Randomness: make([]*group.Scalar, spec.Options)}
-	errs := make([]error, spec.Options)
-	parallel(spec.Options, func(i int) {
-		ct, r, err := elgamal.EncryptRandom(K, group.ScalarFromUint64(selections[i]), streams[i])
-		if err != nil {
-			errs[i] = err
+	rSum := group.NewScalar()
+	for i := range o.Randomness {
+		if o.Randomness[i], err = group.RandomScalar(streams[i]); err != nil {
+			return nil, nil, err
+		}
+		rSum.Add(rSum, o.Randomness[i])
+	}
+	e := &Encrypted{Options: make([]Option, spec.Options)}
+	errs := make([]error, spec.Options+1)
+	parallel(spec.Options+1, func(i int) {
+		if i == spec.Options {
+			sum := elgamal.Encrypt(K, group.ScalarFromUint64(count), rSum)
+			e.Range, errs[i] = proof.ProveRange(b.contestContext(), K, sum, spec.Min, spec.Max, count, rSum, streams[i])
 			return
 		}
+		r := o.Randomness[i]
+		ct := elgamal.Encrypt(K, group.ScalarFromUint64(selections[i]), r)
 		p, err := proof.ProveZeroOrOne(b.optionContext(i), K, ct, selections[i], r, streams[i])
-		e.Options[i], o.Randomness[i], errs[i] = Option{Ciphertext: ct, Proof: p}, r, err
+		e.Options[i], errs[i] = Option{Ciphertext: ct, Proof: p}, err
 	})
 	if err := errors.Join(errs...); err != nil {
-		return nil, nil, err
-	}
-	sum, rSum := e.sum(), new(group.Scalar)
-	for _, r := range o.Randomness {
-		rSum.Add(rSum, r)
-	}
-	e.Range, err = proof.ProveRange(b.contestContext(), K, sum, spec.Min, spec.Max, count, rSum, streams[spec.Options])
-	if err != nil {
 		return nil, nil, err
 	}
 	return e, o, nil

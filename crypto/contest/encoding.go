@@ -34,7 +34,7 @@ func Decode(b []byte, spec Spec) (*Encrypted, error) {
 		return nil, err
 	}
 	if len(b) != spec.Size() {
-		return nil, fmt.Errorf("contest: %d bytes, want %d", len(b), spec.Size())
+		return nil, fmt.Errorf("contest: %w: %d bytes, want %d", proof.ErrEncoding, len(b), spec.Size())
 	}
 	e := &Encrypted{Options: make([]Option, spec.Options)}
 	for i := range e.Options {

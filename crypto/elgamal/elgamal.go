@@ -13,6 +13,8 @@ import (
 	"github.com/evote/evote/crypto/group"
 )
 
+var generator = group.Generator()
+
 // CiphertextSize is the length of an encoded ciphertext: A then B.
 const CiphertextSize = 2 * group.PointSize
 
@@ -44,9 +46,8 @@ type Ciphertext struct {
 // never reused.
 func Encrypt(K *group.Point, m, r *group.Scalar) *Ciphertext {
 	A := new(group.Point).ScalarBaseMult(r)
-	rK := new(group.Point).ScalarMult(r, K)
-	mG := new(group.Point).ScalarBaseMult(m)
-	return &Ciphertext{A: A, B: new(group.Point).Add(mG, rK)}
+	B := new(group.Point).MultiScalarMult([]*group.Scalar{m, r}, []*group.Point{generator, K})
+	return &Ciphertext{A: A, B: B}
 }
 
 // EncryptRandom encrypts m under K with fresh randomness from rand (crypto/rand
