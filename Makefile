@@ -37,12 +37,14 @@ test: test-deps ## run every test, with the race detector
 
 # Benchmarks run one package at a time (-p 1) with the table tool built
 # beforehand, so that no compiler competes with them for the CPU. The raw
-# output goes to stderr as it arrives, the table to stdout at the end.
+# output goes to stderr as it arrives, and only the table to stdout, so that
+# `make bench > bench.md` keeps just the table.
+BENCHCMD = $(GO) test -p 1 -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count 1 $(BENCHPKGS)
 bench: ## run the crypto benchmarks and print them as a Markdown table
 	@mkdir -p bin
-	$(GO) build -o bin/benchtable ./internal/benchtable
-	$(GO) test -p 1 -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count 1 $(BENCHPKGS) \
-	  | tee /dev/stderr | bin/benchtable
+	@$(GO) build -o bin/benchtable ./internal/benchtable
+	@echo "$(BENCHCMD)" >&2
+	@$(BENCHCMD) | bin/benchtable -echo
 
 # Go fuzzes one target in one package per run, so list every Fuzz* function
 # of every package and run them one after the other.

@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	go test -run '^$' -bench . -benchmem ./crypto/... | go run ./internal/benchtable
+//	go test -run '^$' -bench . -benchmem ./crypto/... | go run ./internal/benchtable [-echo] [-trim prefix]
 package main
 
 import (
@@ -13,20 +13,26 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 )
 
 func main() {
 	trim := flag.String("trim", "github.com/evote/evote/", "prefix to remove from package paths")
+	echo := flag.Bool("echo", false, "copy the input to standard error as it arrives, to watch a long run")
 	flag.Parse()
-	if err := run(*trim); err != nil {
+	in := io.Reader(os.Stdin)
+	if *echo {
+		in = io.TeeReader(os.Stdin, os.Stderr)
+	}
+	if err := run(in, *trim); err != nil {
 		fmt.Fprintf(os.Stderr, "benchtable: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(trim string) error {
-	results, skipped, err := Parse(os.Stdin)
+func run(in io.Reader, trim string) error {
+	results, skipped, err := Parse(in)
 	if err != nil {
 		return err
 	}
