@@ -29,7 +29,9 @@ type Result struct {
 }
 
 // procsSuffix is the -N that `go test` appends to a benchmark name when
-// GOMAXPROCS > 1.
+// GOMAXPROCS > 1. The output does not say whether the suffix is there, so a
+// run with GOMAXPROCS=1 loses a sub-benchmark's own trailing -N ("size-64");
+// name sub-benchmarks key=value (batch=1024) to stay clear of that.
 var procsSuffix = regexp.MustCompile(`-[0-9]+$`)
 
 // parseLine parses one result line of the form
