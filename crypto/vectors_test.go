@@ -246,7 +246,7 @@ func generate(t *testing.T) []generated {
 		rnd = seeded(fmt.Sprintf("zero-or-one-%d", m))
 		ct, r, err := elgamal.EncryptRandom(K, group.ScalarFromUint64(m), rnd)
 		must(err)
-		p, err := proof.ProveZeroOrOne(ctx, K, ct, m, r, rnd)
+		p, err := proof.ProveZeroOrOne(ctx, elgamal.NewPublicKey(K), ct, m, r, rnd)
 		must(err)
 		out = append(out, generated{"zero_or_one", vector{Name: fmt.Sprintf("plaintext-%d", m), Seed: fmt.Sprintf("key,zero-or-one-%d", m),
 			Election: h(election), Randomness: []string{h(r.Bytes())}, Key: h(K.Bytes()), Plaintext: []uint64{m},
@@ -256,7 +256,7 @@ func generate(t *testing.T) []generated {
 	rnd = seeded("range")
 	ct, r, err := elgamal.EncryptRandom(K, group.ScalarFromUint64(2), rnd)
 	must(err)
-	p, err := proof.ProveRange(ctx, K, ct, 1, 3, 2, r, rnd)
+	p, err := proof.ProveRange(ctx, elgamal.NewPublicKey(K), ct, 1, 3, 2, r, rnd)
 	must(err)
 	out = append(out, generated{"range", vector{Name: "2-in-1..3", Seed: "key,range", Election: h(election),
 		Randomness: []string{h(r.Bytes())}, Key: h(K.Bytes()), Plaintext: []uint64{2}, Min: 1, Max: 3,
@@ -265,7 +265,7 @@ func generate(t *testing.T) []generated {
 	spec := contest.Spec{Options: 5, Min: 0, Max: 2}
 	cred := []byte("evote test credential public key")
 	sel := []uint64{0, 1, 0, 1, 0}
-	enc, open, err := contest.Encrypt(contest.Binding{Election: election, Credential: cred, Contest: 1}, spec, K, sel, seeded("contest"))
+	enc, open, err := contest.Encrypt(contest.Binding{Election: election, Credential: cred, Contest: 1}, spec, elgamal.NewPublicKey(K), sel, seeded("contest"))
 	must(err)
 	var rs []string
 	for _, r := range open.Randomness {

@@ -84,10 +84,10 @@ type Opening struct {
 var ErrSelections = errors.New("selections do not fit the contest")
 
 // Encrypt encrypts selections (one 0 or 1 per option) under the election key
-// K, proves them well formed, and returns the opening. Randomness comes from
+// pk, proves them well formed, and returns the opening. Randomness comes from
 // rand (crypto/rand when nil); with a deterministic rand the output is
 // deterministic. Options are proved in parallel on all cores.
-func Encrypt(b Binding, spec Spec, K *group.Point, selections []uint64, rand io.Reader) (*Encrypted, *Opening, error) {
+func Encrypt(b Binding, spec Spec, pk *elgamal.PublicKey, selections []uint64, rand io.Reader) (*Encrypted, *Opening, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -124,13 +124,13 @@ func Encrypt(b Binding, spec Spec, K *group.Point, selections []uint64, rand io.
 	errs := make([]error, spec.Options+1)
 	parallel(spec.Options+1, func(i int) {
 		if i == spec.Options {
-			sum := elgamal.Encrypt(K, group.ScalarFromUint64(count), rSum)
-			e.Range, errs[i] = proof.ProveRange(b.contestContext(), K, sum, spec.Min, spec.Max, count, rSum, streams[i])
+			sum := pk.Encrypt(group.ScalarFromUint64(count), rSum)
+			e.Range, errs[i] = proof.ProveRange(b.contestContext(), pk, sum, spec.Min, spec.Max, count, rSum, streams[i])
 			return
 		}
 		r := o.Randomness[i]
-		ct := elgamal.Encrypt(K, group.ScalarFromUint64(selections[i]), r)
-		p, err := proof.ProveZeroOrOne(b.optionContext(i), K, ct, selections[i], r, streams[i])
+		ct := pk.Encrypt(group.ScalarFromUint64(selections[i]), r)
+		p, err := proof.ProveZeroOrOne(b.optionContext(i), pk, ct, selections[i], r, streams[i])
 		e.Options[i], errs[i] = Option{Ciphertext: ct, Proof: p}, err
 	})
 	if err := errors.Join(errs...); err != nil {

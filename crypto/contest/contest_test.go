@@ -26,8 +26,9 @@ func testKey(t testing.TB) (*elgamal.PrivateKey, *group.Point) {
 
 func TestEncryptVerifyDecrypt(t *testing.T) {
 	k, K := testKey(t)
+	pk := elgamal.NewPublicKey(K)
 	sel := []uint64{0, 1, 0, 1, 0}
-	e, o, err := Encrypt(binding, spec5of2, K, sel, nil)
+	e, o, err := Encrypt(binding, spec5of2, pk, sel, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,12 +59,13 @@ func TestEncryptVerifyDecrypt(t *testing.T) {
 
 func TestEncryptRejectsBadSelections(t *testing.T) {
 	_, K := testKey(t)
+	pk := elgamal.NewPublicKey(K)
 	for _, sel := range [][]uint64{{1, 1, 1, 0, 0}, {0, 2, 0, 0, 0}, {0, 0, 0, 0}} {
-		if _, _, err := Encrypt(binding, spec5of2, K, sel, nil); !errors.Is(err, ErrSelections) {
+		if _, _, err := Encrypt(binding, spec5of2, pk, sel, nil); !errors.Is(err, ErrSelections) {
 			t.Errorf("%v: got %v, want ErrSelections", sel, err)
 		}
 	}
-	if _, _, err := Encrypt(binding, Spec{Options: 2, Min: 0, Max: 3}, K, []uint64{0, 0}, nil); err == nil {
+	if _, _, err := Encrypt(binding, Spec{Options: 2, Min: 0, Max: 3}, pk, []uint64{0, 0}, nil); err == nil {
 		t.Error("spec with max > options accepted")
 	}
 }
@@ -71,7 +73,8 @@ func TestEncryptRejectsBadSelections(t *testing.T) {
 // A proof copied to another voter, contest, option or election fails.
 func TestProofsAreBound(t *testing.T) {
 	_, K := testKey(t)
-	e, _, err := Encrypt(binding, spec5of2, K, []uint64{1, 0, 0, 0, 1}, nil)
+	pk := elgamal.NewPublicKey(K)
+	e, _, err := Encrypt(binding, spec5of2, pk, []uint64{1, 0, 0, 0, 1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,13 +105,14 @@ func TestProofsAreBound(t *testing.T) {
 // forced for an in-range value, fails.
 func TestOverLimitFails(t *testing.T) {
 	_, K := testKey(t)
-	e, _, err := Encrypt(binding, Spec{Options: 5, Min: 0, Max: 3}, K, []uint64{1, 1, 1, 0, 0}, nil)
+	pk := elgamal.NewPublicKey(K)
+	e, _, err := Encrypt(binding, Spec{Options: 5, Min: 0, Max: 3}, pk, []uint64{1, 1, 1, 0, 0}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Reuse the options of a 3-selection ballot with a range proof for [0, 2]
 	// taken from a legitimate 2-selection ballot.
-	e2, _, err := Encrypt(binding, spec5of2, K, []uint64{1, 1, 0, 0, 0}, nil)
+	e2, _, err := Encrypt(binding, spec5of2, pk, []uint64{1, 1, 0, 0, 0}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,27 +123,33 @@ func TestOverLimitFails(t *testing.T) {
 }
 
 var fixture struct {
-	once  sync.Once
+	sync.Mutex
 	K     *group.Point
+	pk    *elgamal.PublicKey
 	items []Item
 }
 
+// batchFixture returns n valid encrypted contests under one key, made once
+// and shared by the tests and benchmarks.
 func batchFixture(b testing.TB, n int) (*group.Point, []Item) {
-	fixture.once.Do(func() {
+	fixture.Lock()
+	defer fixture.Unlock()
+	if fixture.K == nil {
 		_, fixture.K = testKey(b)
-		for i := 0; i < 1024; i++ {
-			bind := binding
-			bind.Credential = []byte(fmt.Sprintf("credential-%d", i))
-			sel := make([]uint64, 5)
-			sel[i%5] = 1
-			sel[(i/5)%5] = 1
-			e, _, err := Encrypt(bind, spec5of2, fixture.K, sel, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			fixture.items = append(fixture.items, Item{Binding: bind, Encrypted: e})
+		fixture.pk = elgamal.NewPublicKey(fixture.K)
+	}
+	for i := len(fixture.items); i < n; i++ {
+		bind := binding
+		bind.Credential = []byte(fmt.Sprintf("credential-%d", i))
+		sel := make([]uint64, 5)
+		sel[i%5] = 1
+		sel[(i/5)%5] = 1
+		e, _, err := Encrypt(bind, spec5of2, fixture.pk, sel, nil)
+		if err != nil {
+			b.Fatal(err)
 		}
-	})
+		fixture.items = append(fixture.items, Item{Binding: bind, Encrypted: e})
+	}
 	return fixture.K, fixture.items[:n]
 }
 

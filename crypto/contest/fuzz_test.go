@@ -2,6 +2,7 @@ package contest
 
 import (
 	"bytes"
+	"github.com/evote/evote/crypto/elgamal"
 	"testing"
 )
 
@@ -10,7 +11,8 @@ import (
 func FuzzDecode(f *testing.F) {
 	spec := Spec{Options: 2, Min: 0, Max: 1}
 	_, K := testKey(f)
-	e, _, err := Encrypt(binding, spec, K, []uint64{0, 1}, nil)
+	pk := elgamal.NewPublicKey(K)
+	e, _, err := Encrypt(binding, spec, pk, []uint64{0, 1}, nil)
 	if err != nil {
 		f.Fatal(err)
 	}

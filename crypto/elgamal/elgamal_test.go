@@ -89,3 +89,18 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestPublicKeyMatchesEncrypt(t *testing.T) {
+	_, K, _ := GenerateKey(nil)
+	pk := NewPublicKey(K)
+	for i := 0; i < 20; i++ {
+		r := group.MustRandomScalar()
+		m := group.ScalarFromUint64(uint64(i % 3))
+		if !bytes.Equal(pk.Encrypt(m, r).Bytes(), Encrypt(K, m, r).Bytes()) {
+			t.Fatalf("PublicKey.Encrypt differs from Encrypt for m=%d", i%3)
+		}
+		if !pk.Mult(r).Equal(new(group.Point).ScalarMult(r, K)) {
+			t.Fatal("PublicKey.Mult differs from ScalarMult")
+		}
+	}
+}

@@ -35,26 +35,26 @@ type Branch struct {
 	C, Z *group.Scalar // challenge c_j, response z_j
 }
 
-// ProveZeroOrOne proves that ct = Enc(m; r) under K encrypts 0 or 1. It runs in
+// ProveZeroOrOne proves that ct = Enc(m; r) under pk encrypts 0 or 1. It runs in
 // time independent of m. Precondition: ct was made with m and r.
-func ProveZeroOrOne(ctx Context, K *group.Point, ct *elgamal.Ciphertext, m uint64, r *group.Scalar, rand io.Reader) (*Disjunctive, error) {
+func ProveZeroOrOne(ctx Context, pk *elgamal.PublicKey, ct *elgamal.Ciphertext, m uint64, r *group.Scalar, rand io.Reader) (*Disjunctive, error) {
 	if m > 1 {
 		return nil, fmt.Errorf("zero-or-one proof: %w: the plaintext is not 0 or 1", ErrStatement)
 	}
-	return proveOneOf(DomainZeroOrOne, ctx, K, ct, 0, 1, m, r, rand)
+	return proveOneOf(DomainZeroOrOne, ctx, pk, ct, 0, 1, m, r, rand)
 }
 
-// ProveRange proves that ct = Enc(m; r) under K encrypts a value in [min, max].
+// ProveRange proves that ct = Enc(m; r) under pk encrypts a value in [min, max].
 // It runs in time independent of m. Preconditions: ct was made with m and r;
 // max − min < MaxRangeWidth.
-func ProveRange(ctx Context, K *group.Point, ct *elgamal.Ciphertext, min, max, m uint64, r *group.Scalar, rand io.Reader) (*Disjunctive, error) {
+func ProveRange(ctx Context, pk *elgamal.PublicKey, ct *elgamal.Ciphertext, min, max, m uint64, r *group.Scalar, rand io.Reader) (*Disjunctive, error) {
 	if err := checkRange(min, max); err != nil {
 		return nil, err
 	}
 	if m < min || m > max {
 		return nil, fmt.Errorf("range proof: %w: the plaintext is outside [%d, %d]", ErrStatement, min, max)
 	}
-	return proveOneOf(DomainRange, ctx, K, ct, min, max, m, r, rand)
+	return proveOneOf(DomainRange, ctx, pk, ct, min, max, m, r, rand)
 }
 
 func checkRange(min, max uint64) error {
@@ -69,7 +69,7 @@ func checkRange(min, max uint64) error {
 // a_j = u_j·G and b_j = u_j·K − c_j·(m − v_j)·G; once the real challenge is
 // known, z_j = u_j + c_j·r for every branch. For a simulated branch this is
 // the usual simulation; for the real one it is the honest Schnorr response.
-func proveOneOf(domain string, ctx Context, K *group.Point, ct *elgamal.Ciphertext, min, max, m uint64, r *group.Scalar, rand io.Reader) (*Disjunctive, error) {
+func proveOneOf(domain string, ctx Context, pk *elgamal.PublicKey, ct *elgamal.Ciphertext, min, max, m uint64, r *group.Scalar, rand io.Reader) (*Disjunctive, error) {
 	k := int(max-min) + 1
 	branches := make([]Branch, k)
 	u := make([]*group.Scalar, k)
@@ -92,14 +92,12 @@ func proveOneOf(domain string, ctx Context, K *group.Point, ct *elgamal.Cipherte
 		delta := new(group.Scalar).Subtract(mScalar, group.ScalarFromUint64(v))
 		cd := new(group.Scalar).Multiply(c, delta)
 		cd.Negate(cd)
-		branches[j] = Branch{
-			A: new(group.Point).ScalarBaseMult(u[j]),
-			B: new(group.Point).MultiScalarMult([]*group.Scalar{u[j], cd}, []*group.Point{K, basepoint}),
-			C: c,
-		}
+		b := pk.Mult(u[j])
+		b.Add(b, new(group.Point).ScalarBaseMult(cd))
+		branches[j] = Branch{A: new(group.Point).ScalarBaseMult(u[j]), B: b, C: c}
 	}
 	p := &Disjunctive{Branches: branches}
-	cReal := disjunctiveChallenge(domain, ctx, K, ct, min, max, branches)
+	cReal := disjunctiveChallenge(domain, ctx, pk.K, ct, min, max, branches)
 	for j := range branches {
 		cReal.Subtract(cReal, branches[j].C)
 	}

@@ -16,7 +16,7 @@ func seedProofs(f *testing.F) {
 	e, _ := ProveEqualDL(testCtx, x, group.Generator(), X, X, new(group.Point).ScalarMult(x, X), nil)
 	f.Add(e.Bytes())
 	ct, r, _ := elgamal.EncryptRandom(X, group.ScalarFromUint64(1), nil)
-	d, _ := ProveZeroOrOne(testCtx, X, ct, 1, r, nil)
+	d, _ := ProveZeroOrOne(testCtx, elgamal.NewPublicKey(X), ct, 1, r, nil)
 	f.Add(d.Bytes())
 	f.Add([]byte{})
 }

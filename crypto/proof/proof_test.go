@@ -92,9 +92,10 @@ func encrypt(t testing.TB, K *group.Point, m uint64) (*elgamal.Ciphertext, *grou
 
 func TestZeroOrOne(t *testing.T) {
 	_, K, _ := elgamal.GenerateKey(nil)
+	pk := elgamal.NewPublicKey(K)
 	for m := uint64(0); m <= 1; m++ {
 		ct, r := encrypt(t, K, m)
-		p, err := ProveZeroOrOne(testCtx, K, ct, m, r, nil)
+		p, err := ProveZeroOrOne(testCtx, pk, ct, m, r, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +115,7 @@ func TestZeroOrOne(t *testing.T) {
 	}
 	// A ciphertext of 2 with a proof forced through the 0/1 machinery fails.
 	ct, r := encrypt(t, K, 2)
-	forged, err := proveOneOf(DomainZeroOrOne, testCtx, K, ct, 0, 1, 1, r, nil)
+	forged, err := proveOneOf(DomainZeroOrOne, testCtx, pk, ct, 0, 1, 1, r, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,9 +126,10 @@ func TestZeroOrOne(t *testing.T) {
 
 func TestRange(t *testing.T) {
 	_, K, _ := elgamal.GenerateKey(nil)
+	pk := elgamal.NewPublicKey(K)
 	for m := uint64(1); m <= 3; m++ {
 		ct, r := encrypt(t, K, m)
-		p, err := ProveRange(testCtx, K, ct, 1, 3, m, r, nil)
+		p, err := ProveRange(testCtx, pk, ct, 1, 3, m, r, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,10 +141,10 @@ func TestRange(t *testing.T) {
 		}
 	}
 	ct, r := encrypt(t, K, 4)
-	if _, err := ProveRange(testCtx, K, ct, 1, 3, 4, r, nil); !errors.Is(err, ErrStatement) {
+	if _, err := ProveRange(testCtx, pk, ct, 1, 3, 4, r, nil); !errors.Is(err, ErrStatement) {
 		t.Errorf("prove out of range: got %v", err)
 	}
-	forged, err := proveOneOf(DomainRange, testCtx, K, ct, 1, 3, 3, r, nil)
+	forged, err := proveOneOf(DomainRange, testCtx, pk, ct, 1, 3, 3, r, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,20 +155,21 @@ func TestRange(t *testing.T) {
 
 func TestBatchFindsBadItems(t *testing.T) {
 	_, K, _ := elgamal.GenerateKey(nil)
+	pk := elgamal.NewPublicKey(K)
 	var b Batch
 	const n = 40
 	bad := map[int]bool{3: true, 17: true, 18: true, 39: true}
 	for i := 0; i < n; i++ {
 		m := uint64(i % 2)
 		ct, r := encrypt(t, K, m)
-		p, err := ProveZeroOrOne(testCtx, K, ct, m, r, nil)
+		p, err := ProveZeroOrOne(testCtx, pk, ct, m, r, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if bad[i] {
 			ct = &elgamal.Ciphertext{A: ct.A, B: new(group.Point).Add(ct.B, group.Generator())}
 			// Keep the challenge valid so that only the equations fail.
-			p, _ = proveOneOf(DomainZeroOrOne, testCtx, K, ct, 0, 1, m, r, nil)
+			p, _ = proveOneOf(DomainZeroOrOne, testCtx, pk, ct, 0, 1, m, r, nil)
 		}
 		b.Add(p.ZeroOrOneClaim(testCtx, K, ct))
 	}
