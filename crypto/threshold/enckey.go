@@ -78,7 +78,7 @@ func (k *EncryptionKey) Public() *EncryptionPublicKey { return k.pub }
 // order, since a share sealed to a low-order key would be readable by anyone.
 func ParseEncryptionPublicKey(b []byte) (*EncryptionPublicKey, error) {
 	if len(b) != EncryptionKeySize {
-		return nil, fmt.Errorf("encryption public key: %w: %d bytes, want %d", ErrKey, len(b), EncryptionKeySize)
+		return nil, fmt.Errorf("encryption public key: %w: length %d bytes, want %d", ErrKey, len(b), EncryptionKeySize)
 	}
 	if !canonicalU(b) {
 		return nil, fmt.Errorf("encryption public key: %w: not a canonical X25519 u-coordinate", ErrKey)
