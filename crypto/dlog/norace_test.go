@@ -1,0 +1,5 @@
+//go:build !race
+
+package dlog
+
+const raceEnabled = false

@@ -1,0 +1,181 @@
+package dlog
+
+import (
+	"cmp"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/evote/evote/crypto/group"
+)
+
+// reuseFactor is how many times sqrt(bound+1) NewTable makes its baby-step
+// table. A tally calls Log once per option with the same bound, so a larger
+// table pays for itself: with k options the total work n + k·(bound+1)/n is
+// least at n = sqrt(k·(bound+1)), and 4 is right for about 16 options while
+// costing at most about twice the optimum for a single one.
+const reuseFactor = 4
+
+// minChunk is the fewest baby or giant steps worth handing to a goroutine of
+// their own; below it the start-up cost (a scalar multiplication) and the
+// scheduling outweigh the gain.
+const minChunk = 1024
+
+// fullKey keeps all 64 bits of an entry key; tests shorten it to force key
+// collisions.
+const fullKey = ^uint64(0)
+
+// Table is a baby-step table for one bound: the keys of j·G for j in
+// [0, babySteps), sorted. It is immutable once built, so Log may be called from
+// many goroutines at once.
+type Table struct {
+	bound      uint64
+	babySteps  uint64
+	giantSteps uint64
+	step       *group.Point // babySteps·G, subtracted at each giant step
+	entries    []entry      // sorted by key, then j
+	keyMask    uint64
+}
+
+// entry maps the key of the point j·G back to j. The key is the first 8 bytes of
+// the point's encoding: it only narrows the search, and lookup confirms every
+// match with a full comparison, so a shared key costs time, never correctness.
+type entry struct {
+	key uint64
+	j   uint32
+}
+
+// NewTable builds a table for finding m in [0, bound], with about
+// 4·sqrt(bound) baby steps (capped at MaxBabySteps) so that each Log takes
+// about sqrt(bound)/4 giant steps. It uses all CPUs. For bound = 10^8 it holds
+// 40004 entries (640 KiB); for MaxBound, MaxBabySteps entries (32 MiB), and
+// takes seconds to build.
+//
+// Precondition: bound ≤ MaxBound.
+func NewTable(bound uint64) (*Table, error) {
+	if bound > MaxBound {
+		return nil, fmt.Errorf("dlog: new table: %w: %d > %d", ErrBoundTooLarge, bound, MaxBound)
+	}
+	return NewTableSize(bound, babyStepsFor(bound, reuseFactor))
+}
+
+// NewTableSize is NewTable with a chosen number of baby steps n: building costs
+// n point encodings, and each Log at most ceil((bound+1)/n) more, so a caller
+// that knows it will solve k points does least work with n ≈ sqrt(k·bound). A
+// value of n above bound+1 is reduced to bound+1, since more would cover
+// nothing.
+//
+// Preconditions: bound ≤ MaxBound; 1 ≤ n ≤ MaxBabySteps; ceil((bound+1)/n) ≤
+// MaxGiantSteps.
+func NewTableSize(bound, n uint64) (*Table, error) {
+	return newTable(bound, n, fullKey)
+}
+
+func newTable(bound, n, keyMask uint64) (*Table, error) {
+	n, giant, err := tableSize(bound, n)
+	if err != nil {
+		return nil, fmt.Errorf("dlog: new table: %w", err)
+	}
+	return &Table{
+		bound:      bound,
+		babySteps:  n,
+		giantSteps: giant,
+		step:       new(group.Point).ScalarBaseMult(group.ScalarFromUint64(n)),
+		entries:    babyEntries(n, keyMask),
+		keyMask:    keyMask,
+	}, nil
+}
+
+// tableSize checks NewTableSize's preconditions and returns the number of baby
+// steps, reduced to bound+1, and of giant steps, ceil((bound+1)/n).
+func tableSize(bound, n uint64) (baby, giant uint64, err error) {
+	if bound > MaxBound {
+		return 0, 0, fmt.Errorf("%w: %d > %d", ErrBoundTooLarge, bound, MaxBound)
+	}
+	if n == 0 || n > MaxBabySteps {
+		return 0, 0, fmt.Errorf("%w: %d baby steps, want 1 to %d", ErrBabySteps, n, MaxBabySteps)
+	}
+	n = min(n, bound+1)
+	giant = (bound + n) / n // no overflow: bound+n ≤ 2^40+2^21
+	if giant > MaxGiantSteps {
+		return 0, 0, fmt.Errorf("%w: %d baby steps for bound %d need %d giant steps, more than %d",
+			ErrBabySteps, n, bound, giant, MaxGiantSteps)
+	}
+	return n, giant, nil
+}
+
+// Bound returns the largest m the table finds.
+func (t *Table) Bound() uint64 { return t.bound }
+
+// BabySteps returns the number of entries in the table.
+func (t *Table) BabySteps() uint64 { return t.babySteps }
+
+// GiantSteps returns the most giant steps (point encodings) one Log takes.
+func (t *Table) GiantSteps() uint64 { return t.giantSteps }
+
+// babyStepsFor returns factor·ceil(sqrt(bound+1)), capped at bound+1 and at
+// MaxBabySteps.
+func babyStepsFor(bound, factor uint64) uint64 {
+	return min(factor*ceilSqrt(bound+1), bound+1, MaxBabySteps)
+}
+
+// ceilSqrt returns the least r with r·r ≥ x, for x ≤ 2^50 where float64 is
+// within one of the answer.
+func ceilSqrt(x uint64) uint64 {
+	r := uint64(math.Sqrt(float64(x)))
+	for r*r < x {
+		r++
+	}
+	for r > 0 && (r-1)*(r-1) >= x {
+		r--
+	}
+	return r
+}
+
+// babyEntries returns the sorted entries for j·G, j in [0, n), computed in
+// parallel: each worker starts from its own first multiple and adds G, since
+// an addition costs a twentieth of an encoding.
+func babyEntries(n, keyMask uint64) []entry {
+	entries := make([]entry, n)
+	var wg sync.WaitGroup
+	for lo, hi := range chunks(n) {
+		wg.Go(func() { fillEntries(entries[lo:hi], lo, keyMask) })
+	}
+	wg.Wait()
+	slices.SortFunc(entries, func(a, b entry) int {
+		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.j, b.j))
+	})
+	return entries
+}
+
+func fillEntries(dst []entry, first, keyMask uint64) {
+	G := group.Generator()
+	P := new(group.Point).ScalarBaseMult(group.ScalarFromUint64(first))
+	var buf [group.PointSize]byte
+	for i := range dst {
+		dst[i] = entry{key: pointKey(P, &buf) & keyMask, j: uint32(first) + uint32(i)}
+		P.Add(P, G)
+	}
+}
+
+// pointKey returns the first 8 bytes of P's encoding, the costly step of the
+// whole search (an inverse square root).
+func pointKey(P *group.Point, buf *[group.PointSize]byte) uint64 {
+	return binary.LittleEndian.Uint64(P.AppendBytes(buf[:0]))
+}
+
+// chunks splits [0, n) into up to GOMAXPROCS contiguous ranges of at least
+// minChunk steps each, yielding each range's bounds.
+func chunks(n uint64) func(yield func(lo, hi uint64) bool) {
+	workers := max(1, min(uint64(runtime.GOMAXPROCS(0)), n/minChunk))
+	return func(yield func(lo, hi uint64) bool) {
+		for w := range workers {
+			if !yield(n*w/workers, n*(w+1)/workers) {
+				return
+			}
+		}
+	}
+}
