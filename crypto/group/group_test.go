@@ -178,7 +178,7 @@ func TestScalarFromInt64(t *testing.T) {
 		if v >= 0 {
 			back = new(group.Scalar).Subtract(s, group.ScalarFromUint64(uint64(v)))
 		} else {
-			back = new(group.Scalar).Add(s, group.ScalarFromUint64(uint64(-(v + 1))+1))
+			back = new(group.Scalar).Add(s, group.ScalarFromUint64(uint64(-(v+1))+1))
 		}
 		if !back.IsZero() {
 			t.Errorf("ScalarFromInt64(%d) = %v", v, s)
