@@ -1,6 +1,8 @@
 package dlog
 
 import (
+	"math/rand/v2"
+
 	"testing"
 
 	"github.com/evote/evote/crypto/group"
@@ -72,5 +74,22 @@ func BenchmarkStep(b *testing.B) {
 			b.Fatal("unexpected match")
 		}
 		P.Subtract(P, t.step)
+	}
+}
+
+// BenchmarkIndexBucket is the table lookup alone in an index of MaxBabySteps
+// random keys, which must stay small next to a point encoding.
+func BenchmarkIndexBucket(b *testing.B) {
+	rng := rand.New(rand.NewChaCha8([32]byte{6}))
+	keys := make([]uint64, MaxBabySteps)
+	for j := range keys {
+		keys[j] = rng.Uint64()
+	}
+	ix := newIndex(keys)
+	b.ResetTimer()
+	for b.Loop() {
+		if inBucketAny(ix, rng.Uint64()) {
+			b.Fatal("unexpected match")
+		}
 	}
 }

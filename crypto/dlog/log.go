@@ -1,9 +1,7 @@
 package dlog
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -73,9 +71,12 @@ func (t *Table) search(M *group.Point, from, to uint64, stop *atomic.Bool) (uint
 // lookup returns j if P = j·G for some j in the table.
 func (t *Table) lookup(P *group.Point, buf *[group.PointSize]byte) (uint64, bool) {
 	key := pointKey(P, buf) & t.keyMask
-	i, _ := slices.BinarySearchFunc(t.entries, key, func(e entry, k uint64) int { return cmp.Compare(e.key, k) })
-	for ; i < len(t.entries) && t.entries[i].key == key; i++ {
-		j := uint64(t.entries[i].j)
+	keys, js := t.index.bucket(key)
+	for i, k := range keys {
+		if k != key {
+			continue
+		}
+		j := uint64(js[i])
 		if P.Equal(new(group.Point).ScalarBaseMult(group.ScalarFromUint64(j))) {
 			return j, true
 		}

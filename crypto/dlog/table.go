@@ -1,12 +1,10 @@
 package dlog
 
 import (
-	"cmp"
 	"encoding/binary"
 	"fmt"
 	"math"
 	"runtime"
-	"slices"
 	"sync"
 
 	"github.com/evote/evote/crypto/group"
@@ -29,23 +27,17 @@ const minChunk = 1024
 const fullKey = ^uint64(0)
 
 // Table is a baby-step table for one bound: the keys of j·G for j in
-// [0, babySteps), sorted. It is immutable once built, so Log may be called from
-// many goroutines at once.
+// [0, babySteps). A key is the first 8 bytes of the point's encoding: it only
+// narrows the search, and every match is confirmed by a full comparison, so a
+// shared key costs time, never correctness. A Table is immutable once built, so
+// Log may be called from many goroutines at once.
 type Table struct {
 	bound      uint64
 	babySteps  uint64
 	giantSteps uint64
 	step       *group.Point // babySteps·G, subtracted at each giant step
-	entries    []entry      // sorted by key, then j
+	index      *index
 	keyMask    uint64
-}
-
-// entry maps the key of the point j·G back to j. The key is the first 8 bytes of
-// the point's encoding: it only narrows the search, and lookup confirms every
-// match with a full comparison, so a shared key costs time, never correctness.
-type entry struct {
-	key uint64
-	j   uint32
 }
 
 // NewTable builds a table for finding m in [0, bound], with about
@@ -84,7 +76,7 @@ func newTable(bound, n, keyMask uint64) (*Table, error) {
 		babySteps:  n,
 		giantSteps: giant,
 		step:       new(group.Point).ScalarBaseMult(group.ScalarFromUint64(n)),
-		entries:    babyEntries(n, keyMask),
+		index:      newIndex(babyKeys(n, keyMask)),
 		keyMask:    keyMask,
 	}, nil
 }
@@ -135,28 +127,25 @@ func ceilSqrt(x uint64) uint64 {
 	return r
 }
 
-// babyEntries returns the sorted entries for j·G, j in [0, n), computed in
-// parallel: each worker starts from its own first multiple and adds G, since
-// an addition costs a twentieth of an encoding.
-func babyEntries(n, keyMask uint64) []entry {
-	entries := make([]entry, n)
+// babyKeys returns the keys of j·G, j in [0, n), computed in parallel: each
+// worker starts from its own first multiple and adds G, since an addition costs
+// a twentieth of an encoding.
+func babyKeys(n, keyMask uint64) []uint64 {
+	keys := make([]uint64, n)
 	var wg sync.WaitGroup
 	for lo, hi := range chunks(n) {
-		wg.Go(func() { fillEntries(entries[lo:hi], lo, keyMask) })
+		wg.Go(func() { fillKeys(keys[lo:hi], lo, keyMask) })
 	}
 	wg.Wait()
-	slices.SortFunc(entries, func(a, b entry) int {
-		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.j, b.j))
-	})
-	return entries
+	return keys
 }
 
-func fillEntries(dst []entry, first, keyMask uint64) {
+func fillKeys(dst []uint64, first, keyMask uint64) {
 	G := group.Generator()
 	P := new(group.Point).ScalarBaseMult(group.ScalarFromUint64(first))
 	var buf [group.PointSize]byte
 	for i := range dst {
-		dst[i] = entry{key: pointKey(P, &buf) & keyMask, j: uint32(first) + uint32(i)}
+		dst[i] = pointKey(P, &buf) & keyMask
 		P.Add(P, G)
 	}
 }
