@@ -1,0 +1,59 @@
+package group
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/gtank/ristretto255"
+)
+
+// msmBenchSizes are one ballot's proofs, a small batch, and a batch of 1,024
+// ballots of about 36 points each.
+var msmBenchSizes = []int{64, 1024, 37000}
+
+func BenchmarkVarTimeMSM(b *testing.B) {
+	for _, n := range msmBenchSizes {
+		r := msmRand(b, uint64(n))
+		s, q := randomScalars(b, r, n), randomPoints(b, r, n)
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				VarTimeMultiScalarMult(s, q)
+			}
+			reportPerPoint(b, n)
+		})
+	}
+}
+
+// BenchmarkVarTimeMSM_Straus is the baseline: ristretto255's Straus method.
+func BenchmarkVarTimeMSM_Straus(b *testing.B) {
+	for _, n := range msmBenchSizes {
+		r := msmRand(b, uint64(n))
+		s, q := randomScalars(b, r, n), randomPoints(b, r, n)
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			var out ristretto255.Element
+			for b.Loop() {
+				varTimeStraus(&out, s, q)
+			}
+			reportPerPoint(b, n)
+		})
+	}
+}
+
+// BenchmarkVarTimeMSM_128bit uses 128-bit scalars, the random coefficients
+// of batch verification.
+func BenchmarkVarTimeMSM_128bit(b *testing.B) {
+	for _, n := range msmBenchSizes {
+		r := msmRand(b, uint64(n))
+		s, q := shortScalars(b, r, n, 128), randomPoints(b, r, n)
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				VarTimeMultiScalarMult(s, q)
+			}
+			reportPerPoint(b, n)
+		})
+	}
+}
+
+func reportPerPoint(b *testing.B, n int) {
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/point")
+}
