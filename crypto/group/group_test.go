@@ -249,22 +249,7 @@ func TestScalarFromUniformBytesLengthPanics(t *testing.T) {
 	group.ScalarFromUniformBytes(make([]byte, 32))
 }
 
-func BenchmarkScalarBaseMult(b *testing.B) {
-	s := group.MustRandomScalar()
-	p := new(group.Point)
-	for b.Loop() {
-		p.ScalarBaseMult(s)
-	}
-}
-
-func BenchmarkScalarMult(b *testing.B) {
-	s := group.MustRandomScalar()
-	q := mul(group.MustRandomScalar())
-	p := new(group.Point)
-	for b.Loop() {
-		p.ScalarMult(s, q)
-	}
-}
+// BenchmarkScalarBaseMult and BenchmarkScalarMult live in fixedbase_test.go.
 
 func BenchmarkVarTimeDoubleScalarBaseMult(b *testing.B) {
 	s, u := group.MustRandomScalar(), group.MustRandomScalar()

@@ -337,7 +337,9 @@ func (p *kyberPoint) EmbedLen() int { return kyberEmbedLen }
 // Embed sets p to a point whose encoding carries the first EmbedLen() bytes of
 // data, the rest of the encoding drawn from rand until it decodes. It panics
 // if rand yields no valid encoding in kyberEmbedTries attempts, which only a
-// broken stream does.
+// broken stream does. It is not constant time: the number of attempts (about
+// four on average) shows in the timing; it depends on the fresh randomness of
+// each attempt and only negligibly on data.
 func (p *kyberPoint) Embed(data []byte, rand cipher.Stream) kyber.Point {
 	n := min(len(data), kyberEmbedLen)
 	for range kyberEmbedTries {
