@@ -1,8 +1,9 @@
 // Package group is evote's prime-order group: ristretto255 (RFC 9496) through
 // github.com/gtank/ristretto255.
 //
-// Point and Scalar are the concrete types that every evote protocol uses. Their
-// zero values are the identity and zero. Bytes from outside become a Point or a
+// Point and Scalar are the concrete types that every evote protocol uses. A
+// Scalar's zero value is 0; a Point must be made by a constructor or a setter
+// (new(Point).ScalarBaseMult(s), NewIdentity, Generator, a decoder). Bytes from outside become a Point or a
 // Scalar only through DecodePoint, DecodePointOrIdentity and DecodeScalar, which
 // accept exactly 32 canonical bytes; nothing else in evote decodes group
 // elements.
