@@ -79,19 +79,43 @@ func (e *TooFewSharesError) Unwrap() error { return ErrTooFew }
 
 // lagrangeAtZero returns λ_j = Π_{m≠j} m / (m − j) for every j in indices,
 // the coefficients that interpolate a polynomial of degree < len(indices) at
-// 0. Precondition: indices distinct and nonzero, so no denominator is 0.
+// 0. The denominators share one inversion (Montgomery's trick): inversion
+// costs as much as dozens of multiplications. Precondition: indices distinct
+// and nonzero, so no denominator is 0.
 func lagrangeAtZero(indices []int) []*group.Scalar {
-	lambdas := make([]*group.Scalar, len(indices))
+	nums := make([]*group.Scalar, len(indices))
+	dens := make([]*group.Scalar, len(indices))
 	for k, j := range indices {
-		num, den := group.ScalarFromUint64(1), group.ScalarFromUint64(1)
+		nums[k], dens[k] = group.ScalarFromUint64(1), group.ScalarFromUint64(1)
 		for _, m := range indices {
 			if m == j {
 				continue
 			}
-			num.Multiply(num, group.ScalarFromUint64(uint64(m)))
-			den.Multiply(den, group.ScalarFromInt64(int64(m-j)))
+			nums[k].Multiply(nums[k], group.ScalarFromUint64(uint64(m)))
+			dens[k].Multiply(dens[k], group.ScalarFromInt64(int64(m-j)))
 		}
-		lambdas[k] = num.Multiply(num, new(group.Scalar).Invert(den))
 	}
-	return lambdas
+	invs := batchInvert(dens)
+	for k := range nums {
+		nums[k].Multiply(nums[k], invs[k])
+	}
+	return nums
+}
+
+// batchInvert returns 1/x for every x in xs with one inversion:
+// prefix[k] = x_0···x_{k−1}, then walking back from 1/(x_0···x_{n−1}).
+// Precondition: no x is 0.
+func batchInvert(xs []*group.Scalar) []*group.Scalar {
+	out := make([]*group.Scalar, len(xs))
+	acc := group.ScalarFromUint64(1)
+	for k, x := range xs {
+		out[k] = new(group.Scalar).Set(acc) // prefix product before x_k
+		acc.Multiply(acc, x)
+	}
+	inv := new(group.Scalar).Invert(acc) // 1/(x_0···x_{n−1})
+	for k := len(xs) - 1; k >= 0; k-- {
+		out[k].Multiply(out[k], inv) // = 1/x_k
+		inv.Multiply(inv, xs[k])     // = 1/(x_0···x_{k−1})
+	}
+	return out
 }

@@ -40,8 +40,11 @@ type DecryptError struct {
 }
 
 func (e *DecryptError) Error() string {
-	return fmt.Sprintf("%v valid partial decryptions: trustees %v, need t = %d; %d excluded",
-		ErrTooFew, e.Valid, e.T, len(e.Excluded))
+	msg := fmt.Sprintf("%v valid partial decryptions: trustees %v, need t = %d", ErrTooFew, e.Valid, e.T)
+	for _, x := range e.Excluded {
+		msg += fmt.Sprintf("; excluded trustee %d: %v", x.Trustee, x.Reason)
+	}
+	return msg
 }
 
 func (e *DecryptError) Unwrap() error { return ErrTooFew }

@@ -72,9 +72,11 @@ func PartialClaim(ctx proof.Context, trustee int, V, A *group.Point, pd *Partial
 }
 
 // VerifyPartial checks pd as trustee's partial decryption of a ciphertext
-// with first component A, against trustee's verification key V.
+// with first component A, against trustee's verification key V. Both
+// equations of the proof are checked at once, in one random linear
+// combination; a failure names the failing one.
 func VerifyPartial(ctx proof.Context, trustee int, V, A *group.Point, pd *PartialDecryption) error {
-	return PartialClaim(ctx, trustee, V, A, pd).Verify()
+	return proof.VerifyAll(PartialClaim(ctx, trustee, V, A, pd))
 }
 
 // Bytes returns D ‖ R1 ‖ R2 ‖ z.

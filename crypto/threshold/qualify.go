@@ -76,7 +76,7 @@ type QualifyError struct {
 }
 
 func (e *QualifyError) Error() string {
-	return fmt.Sprintf("%v: %d qualified dealers %v, need t = %d", ErrTooFew, len(e.QUAL), e.QUAL, e.T)
+	return fmt.Sprintf("%v qualified dealers: have %d %v, need t = %d", ErrTooFew, len(e.QUAL), e.QUAL, e.T)
 }
 
 func (e *QualifyError) Unwrap() error { return ErrTooFew }
