@@ -42,7 +42,7 @@ type DecryptError struct {
 func (e *DecryptError) Error() string {
 	msg := fmt.Sprintf("%v valid partial decryptions: trustees %v, need t = %d", ErrTooFew, e.Valid, e.T)
 	for _, x := range e.Excluded {
-		msg += fmt.Sprintf("; excluded trustee %d: %v", x.Trustee, x.Reason)
+		msg += fmt.Sprintf("; excluded %v", x.Reason) // each reason names its trustee
 	}
 	return msg
 }

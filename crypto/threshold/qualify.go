@@ -3,6 +3,7 @@ package threshold
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/evote/evote/crypto/group"
@@ -106,11 +107,12 @@ func Qualify(params Params, commitments map[int]*Commitments, complaints []Compl
 	if err := params.Validate(); err != nil {
 		return nil, err
 	}
-	for i, c := range commitments {
+	// Sorted, so that the error for several bad entries is always the same.
+	for _, i := range slices.Sorted(maps.Keys(commitments)) {
 		if err := params.checkIndex("dealer", i); err != nil {
 			return nil, fmt.Errorf("qualify: commitments: %w", err)
 		}
-		if err := checkCommitmentShape(params, c); err != nil {
+		if err := checkCommitmentShape(params, commitments[i]); err != nil {
 			return nil, fmt.Errorf("qualify: dealer %d: %w", i, err)
 		}
 	}
