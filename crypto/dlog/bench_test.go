@@ -61,7 +61,7 @@ func BenchmarkNewTable(b *testing.B) {
 }
 
 // BenchmarkStep is one giant step: a subtraction, an encoding and a lookup in a
-// table of 40004 entries (bound 10^8) that misses.
+// table of 20002 entries (bound 10^8) that misses.
 func BenchmarkStep(b *testing.B) {
 	t, err := NewTable(1e8)
 	if err != nil {
