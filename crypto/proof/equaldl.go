@@ -32,7 +32,12 @@ func ProveEqualDL(ctx Context, x *group.Scalar, G1, H1, G2, H2 *group.Point, ran
 	if err != nil {
 		return nil, err
 	}
-	R1 := new(group.Point).ScalarMult(w, G1)
+	R1 := new(group.Point)
+	if G1.Equal(basepoint) {
+		R1.ScalarBaseMult(w) // the common case, about twice as fast
+	} else {
+		R1.ScalarMult(w, G1)
+	}
 	R2 := new(group.Point).ScalarMult(w, G2)
 	c := equalDLChallenge(ctx, G1, H1, G2, H2, R1, R2)
 	z := new(group.Scalar).Multiply(c, x)
