@@ -14,12 +14,12 @@ var msmBenchSizes = []int{64, 1024, 37000}
 func BenchmarkVarTimeMSM(b *testing.B) {
 	for _, n := range msmBenchSizes {
 		r := msmRand(b, uint64(n))
-		s, q := randomScalars(b, r, n), randomPoints(b, r, n)
+		s, q := msmRandomScalars(b, r, n), msmRandomPoints(b, r, n)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			for b.Loop() {
 				VarTimeMultiScalarMult(s, q)
 			}
-			reportPerPoint(b, n)
+			msmReportPerPoint(b, n)
 		})
 	}
 }
@@ -28,13 +28,13 @@ func BenchmarkVarTimeMSM(b *testing.B) {
 func BenchmarkVarTimeMSM_Straus(b *testing.B) {
 	for _, n := range msmBenchSizes {
 		r := msmRand(b, uint64(n))
-		s, q := randomScalars(b, r, n), randomPoints(b, r, n)
+		s, q := msmRandomScalars(b, r, n), msmRandomPoints(b, r, n)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			var out ristretto255.Element
 			for b.Loop() {
 				varTimeStraus(&out, s, q)
 			}
-			reportPerPoint(b, n)
+			msmReportPerPoint(b, n)
 		})
 	}
 }
@@ -44,16 +44,16 @@ func BenchmarkVarTimeMSM_Straus(b *testing.B) {
 func BenchmarkVarTimeMSM_128bit(b *testing.B) {
 	for _, n := range msmBenchSizes {
 		r := msmRand(b, uint64(n))
-		s, q := shortScalars(b, r, n, 128), randomPoints(b, r, n)
+		s, q := msmShortScalars(b, r, n, 128), msmRandomPoints(b, r, n)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			for b.Loop() {
 				VarTimeMultiScalarMult(s, q)
 			}
-			reportPerPoint(b, n)
+			msmReportPerPoint(b, n)
 		})
 	}
 }
 
-func reportPerPoint(b *testing.B, n int) {
+func msmReportPerPoint(b *testing.B, n int) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/point")
 }

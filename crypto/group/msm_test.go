@@ -10,8 +10,8 @@ import (
 	"github.com/gtank/ristretto255"
 )
 
-// ellMinusOne is ℓ−1, the largest canonical scalar, little-endian.
-var ellMinusOne = [ScalarSize]byte{
+// msmEllMinusOne is ℓ−1, the largest canonical scalar, little-endian.
+var msmEllMinusOne = [ScalarSize]byte{
 	0xec, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
 }
@@ -24,7 +24,7 @@ func msmRand(t testing.TB, seed uint64) *rand.ChaCha8 {
 	return rand.NewChaCha8(s)
 }
 
-func randomPoints(t testing.TB, r *rand.ChaCha8, n int) []*Point {
+func msmRandomPoints(t testing.TB, r *rand.ChaCha8, n int) []*Point {
 	t.Helper()
 	q := make([]*Point, n)
 	var b [64]byte
@@ -36,7 +36,7 @@ func randomPoints(t testing.TB, r *rand.ChaCha8, n int) []*Point {
 	return q
 }
 
-func randomScalars(t testing.TB, r *rand.ChaCha8, n int) []*Scalar {
+func msmRandomScalars(t testing.TB, r *rand.ChaCha8, n int) []*Scalar {
 	t.Helper()
 	s := make([]*Scalar, n)
 	for i := range s {
@@ -49,9 +49,9 @@ func randomScalars(t testing.TB, r *rand.ChaCha8, n int) []*Scalar {
 	return s
 }
 
-// shortScalars returns n random scalars below 2^bits, as batch verification
+// msmShortScalars returns n random scalars below 2^bits, as batch verification
 // draws its coefficients.
-func shortScalars(t testing.TB, r *rand.ChaCha8, n, bits int) []*Scalar {
+func msmShortScalars(t testing.TB, r *rand.ChaCha8, n, bits int) []*Scalar {
 	t.Helper()
 	s := make([]*Scalar, n)
 	for i := range s {
@@ -66,7 +66,7 @@ func shortScalars(t testing.TB, r *rand.ChaCha8, n, bits int) []*Scalar {
 	return s
 }
 
-func constScalars(t testing.TB, n int, enc [ScalarSize]byte) []*Scalar {
+func msmConstScalars(t testing.TB, n int, enc [ScalarSize]byte) []*Scalar {
 	t.Helper()
 	s := make([]*Scalar, n)
 	for i := range s {
@@ -79,8 +79,8 @@ func constScalars(t testing.TB, n int, enc [ScalarSize]byte) []*Scalar {
 	return s
 }
 
-// naiveMSM is the reference: Σ s[i]·q[i] one constant-time product at a time.
-func naiveMSM(s []*Scalar, q []*Point) *Point {
+// msmNaive is the reference: Σ s[i]·q[i] one constant-time product at a time.
+func msmNaive(s []*Scalar, q []*Point) *Point {
 	sum := NewIdentity()
 	for i := range s {
 		sum.Add(sum, new(Point).ScalarMult(s[i], q[i]))
@@ -88,9 +88,9 @@ func naiveMSM(s []*Scalar, q []*Point) *Point {
 	return sum
 }
 
-// checkMSM compares got with want and checks that got carries no cached
+// msmCheck compares got with want and checks that got carries no cached
 // encoding that could be stale.
-func checkMSM(t *testing.T, name string, got, want *Point) {
+func msmCheck(t *testing.T, name string, got, want *Point) {
 	t.Helper()
 	if got.hasEnc {
 		t.Errorf("%s: result claims a cached encoding", name)
@@ -114,73 +114,73 @@ var msmSizes = []int{
 	3001,
 }
 
-// checkAllPaths checks the public function, whatever GOMAXPROCS is, and both
+// msmCheckAllPaths checks the public function, whatever GOMAXPROCS is, and both
 // internal paths, serial and split in two, against the naive sum.
-func checkAllPaths(t *testing.T, name string, s []*Scalar, q []*Point) {
+func msmCheckAllPaths(t *testing.T, name string, s []*Scalar, q []*Point) {
 	t.Helper()
-	want := naiveMSM(s, q)
-	checkMSM(t, name+": public", VarTimeMultiScalarMult(s, q), want)
+	want := msmNaive(s, q)
+	msmCheck(t, name+": public", VarTimeMultiScalarMult(s, q), want)
 	serial := new(Point)
 	varTimeMSM(&serial.e, s, q)
-	checkMSM(t, name+": serial", serial, want)
+	msmCheck(t, name+": serial", serial, want)
 	if len(s) >= 2 {
 		split := new(Point)
 		varTimeMSMParallel(&split.e, s, q, 2)
-		checkMSM(t, name+": split", split, want)
+		msmCheck(t, name+": split", split, want)
 	}
 }
 
 func TestVarTimeMultiScalarMultRandom(t *testing.T) {
 	for _, n := range msmSizes {
 		r := msmRand(t, uint64(n))
-		s, q := randomScalars(t, r, n), randomPoints(t, r, n)
-		checkAllPaths(t, fmt.Sprintf("random n=%d", n), s, q)
+		s, q := msmRandomScalars(t, r, n), msmRandomPoints(t, r, n)
+		msmCheckAllPaths(t, fmt.Sprintf("random n=%d", n), s, q)
 	}
 }
 
 func TestVarTimeMultiScalarMultScalarShapes(t *testing.T) {
 	const n = 2*pippengerMinPoints + 5 // every path: split chunks run Pippenger
 	r := msmRand(t, 1)
-	q := randomPoints(t, r, n)
-	mixed := randomScalars(t, r, n)
+	q := msmRandomPoints(t, r, n)
+	mixed := msmRandomScalars(t, r, n)
 	for i := 0; i < n; i += 3 {
 		mixed[i] = NewScalar()
 	}
-	one := constScalars(t, 1, [ScalarSize]byte{1})[0]
+	one := msmConstScalars(t, 1, [ScalarSize]byte{1})[0]
 	for i := 1; i < n; i += 7 {
 		mixed[i] = one
 	}
 	shapes := map[string][]*Scalar{
-		"zero":     constScalars(t, n, [ScalarSize]byte{}),
-		"ℓ-1":      constScalars(t, n, ellMinusOne),
-		"128-bit":  shortScalars(t, r, n, 128),
-		"64-bit":   shortScalars(t, r, n, 64),
-		"8-bit":    shortScalars(t, r, n, 8),
+		"zero":     msmConstScalars(t, n, [ScalarSize]byte{}),
+		"ℓ-1":      msmConstScalars(t, n, msmEllMinusOne),
+		"128-bit":  msmShortScalars(t, r, n, 128),
+		"64-bit":   msmShortScalars(t, r, n, 64),
+		"8-bit":    msmShortScalars(t, r, n, 8),
 		"mixed":    mixed,
-		"all-ones": allOnesScalars(t, n),
+		"all-ones": msmAllOnesScalars(t, n),
 	}
 	for name, s := range shapes {
 		for _, m := range []int{1, parallelMinPoints + 1, pippengerMinPoints + 1, len(s)} {
 			m = min(m, len(s))
-			checkAllPaths(t, fmt.Sprintf("%s n=%d", name, m), s[:m], q[:m])
+			msmCheckAllPaths(t, fmt.Sprintf("%s n=%d", name, m), s[:m], q[:m])
 		}
 	}
 }
 
-// allOnesScalars returns scalars 2^k − 1 for k = 1…252 in turn, whose signed
+// msmAllOnesScalars returns scalars 2^k − 1 for k = 1…252 in turn, whose signed
 // digits carry through every window.
-func allOnesScalars(t testing.TB, n int) []*Scalar {
+func msmAllOnesScalars(t testing.TB, n int) []*Scalar {
 	t.Helper()
 	s := make([]*Scalar, n)
 	for i := range s {
 		k := 1 + i%252
 		v := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), uint(k)), big.NewInt(1))
-		s[i] = bigScalar(t, v)
+		s[i] = msmBigScalar(t, v)
 	}
 	return s
 }
 
-func bigScalar(t testing.TB, v *big.Int) *Scalar {
+func msmBigScalar(t testing.TB, v *big.Int) *Scalar {
 	t.Helper()
 	var b [ScalarSize]byte
 	v.FillBytes(b[:])
@@ -197,13 +197,13 @@ func bigScalar(t testing.TB, v *big.Int) *Scalar {
 func TestVarTimeMultiScalarMultPointShapes(t *testing.T) {
 	const n = 2*pippengerMinPoints + 5
 	r := msmRand(t, 2)
-	s := randomScalars(t, r, n)
+	s := msmRandomScalars(t, r, n)
 	same := make([]*Point, n)
 	g := Generator() // carries a cached encoding, which the result must not inherit
 	for i := range same {
 		same[i] = g
 	}
-	withIdentity := randomPoints(t, r, n)
+	withIdentity := msmRandomPoints(t, r, n)
 	for i := 0; i < n; i += 5 {
 		withIdentity[i] = NewIdentity()
 	}
@@ -213,7 +213,7 @@ func TestVarTimeMultiScalarMultPointShapes(t *testing.T) {
 	}
 	// Point i equals point i+1 and its negation is point i+2, so buckets
 	// receive P+P and P−P.
-	pairs := randomPoints(t, r, n)
+	pairs := msmRandomPoints(t, r, n)
 	for i := 0; i+2 < n; i += 3 {
 		pairs[i+1] = pairs[i]
 		pairs[i+2] = new(Point).Negate(pairs[i])
@@ -226,11 +226,11 @@ func TestVarTimeMultiScalarMultPointShapes(t *testing.T) {
 	}
 	for name, q := range shapes {
 		for _, m := range []int{1, 3, parallelMinPoints + 1, pippengerMinPoints + 1, len(q)} {
-			checkAllPaths(t, fmt.Sprintf("%s n=%d", name, m), s[:m], q[:m])
+			msmCheckAllPaths(t, fmt.Sprintf("%s n=%d", name, m), s[:m], q[:m])
 		}
 		// The same scalar everywhere puts equal points in the same bucket.
-		sameScalar := constScalars(t, len(q), ellMinusOne)
-		checkAllPaths(t, name+" ℓ-1", sameScalar, q)
+		sameScalar := msmConstScalars(t, len(q), msmEllMinusOne)
+		msmCheckAllPaths(t, name+" ℓ-1", sameScalar, q)
 	}
 }
 
@@ -242,14 +242,14 @@ func TestVarTimeMultiScalarMultNoStaleEncoding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	one := constScalars(t, 1, [ScalarSize]byte{1})
+	one := msmConstScalars(t, 1, [ScalarSize]byte{1})
 	for _, n := range []int{1, parallelMinPoints, pippengerMinPoints, 2 * pippengerMinPoints} {
 		s, qs := make([]*Scalar, n), make([]*Point, n)
 		for i := range s {
 			s[i], qs[i] = one[0], q
 		}
 		got := VarTimeMultiScalarMult(s, qs)
-		checkMSM(t, fmt.Sprintf("decoded n=%d", n), got, naiveMSM(s, qs))
+		msmCheck(t, fmt.Sprintf("decoded n=%d", n), got, msmNaive(s, qs))
 		before := got.Bytes()
 		got.Add(got, g)
 		if bytes.Equal(got.Bytes(), before) {
@@ -264,7 +264,7 @@ func TestVarTimeMultiScalarMultNoStaleEncoding(t *testing.T) {
 func TestVarTimeMultiScalarMultLengthMismatch(t *testing.T) {
 	r := msmRand(t, 3)
 	for _, c := range []struct{ ns, nq int }{{1, 0}, {0, 1}, {5, 4}, {1000, 1001}} {
-		s, q := randomScalars(t, r, c.ns), randomPoints(t, r, c.nq)
+		s, q := msmRandomScalars(t, r, c.ns), msmRandomPoints(t, r, c.nq)
 		func() {
 			defer func() {
 				if recover() == nil {
@@ -281,15 +281,15 @@ func TestVarTimeMultiScalarMultLengthMismatch(t *testing.T) {
 func TestPippengerEveryWidth(t *testing.T) {
 	r := msmRand(t, 4)
 	for _, n := range []int{1, 2, 5, 40} {
-		q := randomPoints(t, r, n)
+		q := msmRandomPoints(t, r, n)
 		for _, s := range [][]*Scalar{
-			randomScalars(t, r, n),
-			constScalars(t, n, ellMinusOne),
-			shortScalars(t, r, n, 128),
-			constScalars(t, n, [ScalarSize]byte{}),
+			msmRandomScalars(t, r, n),
+			msmConstScalars(t, n, msmEllMinusOne),
+			msmShortScalars(t, r, n, 128),
+			msmConstScalars(t, n, [ScalarSize]byte{}),
 		} {
 			limbs, _ := scalarLimbs(s)
-			want := naiveMSM(s, q)
+			want := msmNaive(s, q)
 			for c := uint(1); c <= maxWindow; c++ {
 				got := new(Point)
 				pippengerWithWidth(&got.e, limbs, q, c)
@@ -306,8 +306,8 @@ func TestPippengerEveryWidth(t *testing.T) {
 func TestVarTimeMSMParallelChunks(t *testing.T) {
 	r := msmRand(t, 5)
 	for _, n := range []int{2, 3, 10, 200} {
-		s, q := randomScalars(t, r, n), randomPoints(t, r, n)
-		want := naiveMSM(s, q)
+		s, q := msmRandomScalars(t, r, n), msmRandomPoints(t, r, n)
+		want := msmNaive(s, q)
 		for _, workers := range []int{2, 3, min(n, 7)} {
 			got := new(Point)
 			varTimeMSMParallel(&got.e, s, q, workers)
@@ -322,9 +322,9 @@ func TestVarTimeMSMParallelChunks(t *testing.T) {
 // Σ_w d_w·2^(c·w) = s and −2^(c-1) < d_w ≤ 2^(c-1), for every width.
 func TestRecode(t *testing.T) {
 	r := msmRand(t, 6)
-	s := append(randomScalars(t, r, 50), constScalars(t, 1, ellMinusOne)[0],
-		constScalars(t, 1, [ScalarSize]byte{})[0])
-	s = append(s, allOnesScalars(t, 252)...)
+	s := append(msmRandomScalars(t, r, 50), msmConstScalars(t, 1, msmEllMinusOne)[0],
+		msmConstScalars(t, 1, [ScalarSize]byte{})[0])
+	s = append(s, msmAllOnesScalars(t, 252)...)
 	limbs, _ := scalarLimbs(s)
 	for c := uint(1); c <= maxWindow; c++ {
 		m := &pippenger{c: c, n: len(s)}
@@ -338,14 +338,14 @@ func TestRecode(t *testing.T) {
 				}
 				sum.Lsh(sum, c).Add(sum, big.NewInt(int64(d)))
 			}
-			if want := scalarBig(s[i]); sum.Cmp(want) != 0 {
+			if want := msmScalarBig(s[i]); sum.Cmp(want) != 0 {
 				t.Fatalf("c=%d scalar %d: digits give %v, want %v", c, i, sum, want)
 			}
 		}
 	}
 }
 
-func scalarBig(s *Scalar) *big.Int {
+func msmScalarBig(s *Scalar) *big.Int {
 	b := s.Bytes()
 	for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
 		b[i], b[j] = b[j], b[i]
@@ -358,7 +358,7 @@ func scalarBig(s *Scalar) *big.Int {
 func TestRecodeSkipsEmptyWindows(t *testing.T) {
 	r := msmRand(t, 7)
 	for _, bits := range []int{8, 64, 128} {
-		s := shortScalars(t, r, 100, bits)
+		s := msmShortScalars(t, r, 100, bits)
 		limbs, maxBits := scalarLimbs(s)
 		if maxBits > bits {
 			t.Fatalf("%d-bit scalars: maxBits = %d", bits, maxBits)
@@ -398,11 +398,11 @@ func TestWindowWidth(t *testing.T) {
 // FuzzVarTimeMultiScalarMult compares the bucket method, at a width taken
 // from the input, with the naive sum, for scalars taken from the input.
 func FuzzVarTimeMultiScalarMult(f *testing.F) {
-	f.Add(uint8(4), ellMinusOne[:])
+	f.Add(uint8(4), msmEllMinusOne[:])
 	f.Add(uint8(1), bytes.Repeat([]byte{0xff}, 100))
 	f.Add(uint8(15), []byte{1, 2, 3})
 	r := msmRand(f, 8)
-	q := randomPoints(f, r, 8)
+	q := msmRandomPoints(f, r, 8)
 	f.Fuzz(func(t *testing.T, width uint8, data []byte) {
 		c := 1 + uint(width)%maxWindow
 		var s []*Scalar
@@ -416,7 +416,7 @@ func FuzzVarTimeMultiScalarMult(f *testing.F) {
 		limbs, _ := scalarLimbs(s)
 		got := new(Point)
 		pippengerWithWidth(&got.e, limbs, q[:len(s)], c)
-		if want := naiveMSM(s, q[:len(s)]); !got.Equal(want) {
+		if want := msmNaive(s, q[:len(s)]); !got.Equal(want) {
 			t.Errorf("c=%d n=%d: got %v, want %v", c, len(s), got, want)
 		}
 	})
