@@ -139,14 +139,6 @@ func Encrypt(b Binding, spec Spec, pk *elgamal.PublicKey, selections []uint64, r
 	return e, o, nil
 }
 
-func (e *Encrypted) sum() *elgamal.Ciphertext {
-	cts := make([]*elgamal.Ciphertext, len(e.Options))
-	for i, o := range e.Options {
-		cts[i] = o.Ciphertext
-	}
-	return elgamal.Sum(cts)
-}
-
 func seedStreams(rand io.Reader, n int) ([]io.Reader, error) {
 	if rand == nil {
 		out := make([]io.Reader, n)

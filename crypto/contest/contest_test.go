@@ -129,8 +129,8 @@ var fixture struct {
 	items []Item
 }
 
-// batchFixture returns n valid encrypted contests under one key, made once
-// and shared by the tests and benchmarks.
+// batchFixture returns n valid encrypted contests under one key, made once,
+// decoded from their bytes, and shared by the tests and benchmarks.
 func batchFixture(b testing.TB, n int) (*group.Point, []Item) {
 	fixture.Lock()
 	defer fixture.Unlock()
@@ -146,6 +146,10 @@ func batchFixture(b testing.TB, n int) (*group.Point, []Item) {
 		sel[(i/5)%5] = 1
 		e, _, err := Encrypt(bind, spec5of2, fixture.pk, sel, nil)
 		if err != nil {
+			b.Fatal(err)
+		}
+		// Verifiers always start from bytes: decode, as they do.
+		if e, err = Decode(e.Bytes(), spec5of2); err != nil {
 			b.Fatal(err)
 		}
 		fixture.items = append(fixture.items, Item{Binding: bind, Encrypted: e})

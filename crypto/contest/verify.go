@@ -3,6 +3,8 @@ package contest
 import (
 	"fmt"
 
+	"github.com/evote/evote/crypto/elgamal"
+
 	"github.com/evote/evote/crypto/group"
 	"github.com/evote/evote/crypto/proof"
 )
@@ -18,16 +20,17 @@ func (e *Encrypted) Claims(b Binding, spec Spec, K *group.Point) []*proof.Claim 
 		return []*proof.Claim{proof.FailedClaim("contest", fmt.Errorf("%d options, want %d", len(e.Options), spec.Options))}
 	}
 	claims := make([]*proof.Claim, 0, len(e.Options)+1)
+	cts := make([]*elgamal.Ciphertext, len(e.Options))
 	for i, o := range e.Options {
 		claims = append(claims, o.Proof.ZeroOrOneClaim(b.optionContext(i), K, o.Ciphertext).Named(fmt.Sprintf("option %d", i)))
+		cts[i] = o.Ciphertext
 	}
-	claims = append(claims, e.Range.RangeClaim(b.contestContext(), K, e.sum(), spec.Min, spec.Max))
-	return claims
+	return append(claims, e.Range.RangeClaimOfSum(b.contestContext(), K, cts, spec.Min, spec.Max))
 }
 
 // Verify checks all of e's proofs, alone, and names the first failing check.
 func (e *Encrypted) Verify(b Binding, spec Spec, K *group.Point) error {
-	return proof.VerifyAll(e.Claims(b, spec, K)...)
+	return proof.VerifyAll(e.Claims(b, spec, K.Encoded())...)
 }
 
 // Item is one encrypted contest with what it is bound to, for VerifyBatch.
@@ -40,6 +43,7 @@ type Item struct {
 // key at once, building their claims on all cores, and returns one error per
 // item (nil if all are good).
 func VerifyBatch(spec Spec, K *group.Point, items []Item) []error {
+	K = K.Encoded() // one pointer, hashed from one encoding, merged in the batch
 	claims := make([][]*proof.Claim, len(items))
 	parallel(len(items), func(i int) {
 		claims[i] = items[i].Encrypted.Claims(items[i].Binding, spec, K)

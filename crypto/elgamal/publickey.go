@@ -17,7 +17,7 @@ type PublicKey struct {
 
 // NewPublicKey prepares K for encryption and proving.
 func NewPublicKey(K *group.Point) *PublicKey {
-	return &PublicKey{K: K, fb: group.NewFixedBase(K)}
+	return &PublicKey{K: K.Encoded(), fb: group.NewFixedBase(K)}
 }
 
 // Mult returns s·K in constant time.

@@ -56,3 +56,18 @@ func BenchmarkNewFixedBase(b *testing.B) {
 		NewFixedBase(P)
 	}
 }
+
+func TestEncodedCarriesTheEncoding(t *testing.T) {
+	p := new(Point).ScalarBaseMult(MustRandomScalar())
+	q := p.Encoded()
+	if !q.Equal(p) || q.String() != p.String() {
+		t.Fatal("Encoded changed the point")
+	}
+	if !q.hasEnc {
+		t.Fatal("Encoded point carries no encoding")
+	}
+	q.Add(q, Generator())
+	if q.String() == p.String() || q.String() != new(Point).Add(p, Generator()).String() {
+		t.Fatal("stale encoding after Add on an Encoded point")
+	}
+}

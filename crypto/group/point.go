@@ -90,6 +90,18 @@ func (p *Point) Equal(q *Point) bool { return p.e.Equal(&q.e) == 1 }
 // IsIdentity reports whether p is the identity, in constant time.
 func (p *Point) IsIdentity() bool { return p.e.Equal(ristretto255.NewIdentityElement()) == 1 }
 
+// Encoded returns a copy of p that carries its encoding, so that hashing it
+// many times (an election key in every ballot's transcripts) costs one
+// encoding instead of one per use.
+func (p *Point) Encoded() *Point {
+	q := *p
+	if !q.hasEnc {
+		q.e.Encode(q.enc[:0])
+		q.hasEnc = true
+	}
+	return &q
+}
+
 // Bytes returns the 32-byte canonical encoding of p.
 func (p *Point) Bytes() []byte {
 	if p.hasEnc {

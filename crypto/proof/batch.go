@@ -3,6 +3,8 @@ package proof
 import (
 	crand "crypto/rand"
 	"math/rand/v2"
+	"runtime"
+	"sync"
 
 	"github.com/evote/evote/crypto/group"
 )
@@ -49,10 +51,9 @@ func (b *Batch) Verify() []error {
 		}
 		pending = append(pending, i)
 	}
-	rng := newWeightSource()
 	var bisect func(idx []int)
 	bisect = func(idx []int) {
-		if len(idx) == 0 || b.combinationHolds(idx, rng) {
+		if len(idx) == 0 || b.combinationHolds(idx) {
 			return
 		}
 		if len(idx) == 1 {
@@ -121,7 +122,33 @@ func (w *weightSource) next() *group.Scalar {
 	}
 }
 
-func (b *Batch) combinationHolds(idx []int, rng *weightSource) bool {
+// combinationHolds checks the random linear combination of the items idx.
+// Each core combines its own share of the items, with its own weights and
+// its own multi-scalar multiplication; the partial sums must add up to the
+// identity.
+func (b *Batch) combinationHolds(idx []int) bool {
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(idx)/minItemsPerWorker))
+	partial := make([]*group.Point, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(idx)/workers, (w+1)*len(idx)/workers
+		wg.Go(func() { partial[w] = b.combine(idx[lo:hi], newWeightSource()) })
+	}
+	wg.Wait()
+	sum := partial[0]
+	for _, p := range partial[1:] {
+		sum.Add(sum, p)
+	}
+	return sum.IsIdentity()
+}
+
+// minItemsPerWorker keeps small batches on one goroutine, where splitting
+// costs more than it saves.
+const minItemsPerWorker = 8
+
+// combine returns Σ over the items' equations of weight · (Σ s·P), merging
+// the coefficients of points shared by pointer.
+func (b *Batch) combine(idx []int, rng *weightSource) *group.Point {
 	var (
 		coeff = make(map[*group.Point]*group.Scalar)
 		order []*group.Point
@@ -159,6 +186,5 @@ func (b *Batch) combinationHolds(idx []int, rng *weightSource) bool {
 		scalars[i] = coeff[p]
 	}
 	sum := group.VarTimeMultiScalarMult(scalars, order)
-	sum.Add(sum, new(group.Point).ScalarBaseMult(g))
-	return sum.IsIdentity()
+	return sum.Add(sum, new(group.Point).ScalarBaseMult(g))
 }
