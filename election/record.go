@@ -59,9 +59,9 @@ type Record struct {
 
 	// Decryption. aggregates is set when the seal quorum is reached; the
 	// partial rule fills partials; the result rule sets counts.
-	aggregates [][]*elgamal.Ciphertext                // per manifest contest, per option
-	partials   map[int][]*threshold.PartialDecryption // by trustee index; one per aggregate, contest-major
-	counts     [][]uint64                             // per manifest contest, per option
+	aggregates [][]*elgamal.Ciphertext // per manifest contest, per option
+	partials   map[int]*Partial        // by trustee index
+	counts     [][]uint64              // per manifest contest, per option
 }
 
 // credentialState is what the record knows of the public credential list.
@@ -205,7 +205,7 @@ func newRecord(id ID, m *Manifest) (*Record, error) {
 		dealings:     make(map[int]ID),
 		last:         make(map[[ed25519.PublicKeySize]byte]*castBallot),
 		seals:        make(map[int]*Seal),
-		partials:     make(map[int][]*threshold.PartialDecryption),
+		partials:     make(map[int]*Partial),
 	}
 	for i, t := range m.Trustees.Members {
 		r.trusteeIndex[[ed25519.PublicKeySize]byte(t.SigningKey)] = i + 1
