@@ -141,7 +141,9 @@ func (v *validator) contests(cs []Contest) {
 		}
 		v.title(p+".title", c.Title)
 		v.options(p, c.Options)
-		v.limits(p, c)
+		if len(c.Options) > 0 {
+			v.limits(p, c)
+		}
 	}
 }
 
@@ -247,6 +249,7 @@ func (v *validator) trustees(t Trustees) {
 		v.add("trustees.members", "%d trustees, at most %d", n, threshold.MaxTrustees)
 	}
 	switch {
+	case n == 0:
 	case t.Threshold < 1:
 		v.add("trustees.threshold", "must be at least 1")
 	case int(t.Threshold) > n:
@@ -360,6 +363,7 @@ func (v *validator) httpURL(path, s string) {
 
 func (v *validator) sealQuorum(q uint16, nodes int) {
 	switch {
+	case nodes == 0:
 	case int(q) > nodes:
 		v.add("seal_quorum", "%d exceeds the %d nodes", q, nodes)
 	case 3*int(q) <= 2*nodes:
