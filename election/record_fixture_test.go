@@ -109,3 +109,5 @@ func mustHex(t testing.TB, s string) []byte {
 	}
 	return b
 }
+
+func sha256Sum(b []byte) [32]byte { return sha256.Sum256(b) }
