@@ -120,21 +120,16 @@ type rule struct {
 // none: it is only ever the first entry, taken by NewRecord.
 var rules = map[EntryType]rule{
 	TypeCredentials: {CheckCredentialsEncoding, []Phase{PhaseSetup}, checkCredentials},
-	TypeDealing:     {CheckDealingEncoding, []Phase{PhaseSetup}, pendingRule},
-	TypeComplaint:   {CheckComplaint, []Phase{PhaseSetup}, pendingRule},
-	TypeReveal:      {CheckReveal, []Phase{PhaseSetup}, pendingRule},
+	TypeDealing:     {CheckDealingEncoding, []Phase{PhaseSetup}, checkDealing},
+	TypeComplaint:   {CheckComplaint, []Phase{PhaseSetup}, checkComplaint},
+	TypeReveal:      {CheckReveal, []Phase{PhaseSetup}, checkReveal},
 	TypeOpen:        {CheckOpenEncoding, []Phase{PhaseSetup}, checkOpen},
-	TypeBallot:      {CheckBallotEncoding, []Phase{PhaseVoting, PhaseClosed}, pendingRule},
-	TypeSpoiled:     {CheckSpoiledEncoding, []Phase{PhaseVoting, PhaseClosed}, pendingRule},
+	TypeBallot:      {CheckBallotEncoding, []Phase{PhaseVoting, PhaseClosed}, checkBallot},
+	TypeSpoiled:     {CheckSpoiledEncoding, []Phase{PhaseVoting, PhaseClosed}, checkSpoiled},
 	TypeClose:       {CheckCloseEncoding, []Phase{PhaseVoting}, checkClose},
 	TypeSeal:        {CheckSealEncoding, []Phase{PhaseClosed, PhaseDecryption, PhaseDone}, checkSeal},
-	TypePartial:     {CheckPartialEncoding, []Phase{PhaseDecryption}, pendingRule},
-	TypeResult:      {CheckResultEncoding, []Phase{PhaseDecryption}, pendingRule},
-}
-
-// pendingRule stands in for a payload rule that is not written yet.
-func pendingRule(r *Record, in *incoming) (func(), error) {
-	return nil, fmt.Errorf("no payload rule for %s entries yet", in.e.Type)
+	TypePartial:     {CheckPartialEncoding, []Phase{PhaseDecryption}, checkPartial},
+	TypeResult:      {CheckResultEncoding, []Phase{PhaseDecryption}, checkResult},
 }
 
 // NewRecord starts a record from its first entry, the signed manifest. It
