@@ -1,6 +1,7 @@
 package election
 
 import (
+	"crypto/ed25519"
 	"fmt"
 	"runtime"
 	"sync"
@@ -128,11 +129,18 @@ func (v *BallotVerifier) checkEnvelope(e *Entry, typ EntryType) error {
 
 // claims returns the claims of every proof of b, each named by its contest.
 func (v *BallotVerifier) claims(e *Entry, b *Ballot) []*proof.Claim {
-	st := &v.layout.styles[b.Style]
+	return ballotClaims(v.layout, v.election, v.key, e.Author, b)
+}
+
+// ballotClaims returns the claims of every proof of b, cast by credential
+// in election under key K, each named by its contest. Precondition: b came
+// from DecodeBallot with layout l.
+func ballotClaims(l *BallotLayout, election ID, K *group.Point, credential ed25519.PublicKey, b *Ballot) []*proof.Claim {
+	st := &l.styles[b.Style]
 	var out []*proof.Claim
 	for i, p := range st.contests {
-		for _, c := range b.Contests[i].Claims(ballotBinding(v.election, e.Author, p), v.layout.specs[p], v.key) {
-			out = append(out, c.Named("contest "+v.layout.ids[p]))
+		for _, c := range b.Contests[i].Claims(ballotBinding(election, credential, p), l.specs[p], K) {
+			out = append(out, c.Named("contest "+l.ids[p]))
 		}
 	}
 	return out

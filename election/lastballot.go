@@ -110,3 +110,18 @@ func LastBallots(ballots []*Entry) (counted []*Entry, superseded []SupersededBal
 	})
 	return counted, superseded
 }
+
+// countBallot returns the commit that adds a newly accepted ballot to the
+// record's ballot set and applies the last-ballot rule to its credential,
+// incrementally: after any sequence of ballots, r.last holds for every
+// credential the ballot that LastBallots picks from the same set.
+func (r *Record) countBallot(id ID, credential ed25519.PublicKey, b *Ballot) func() {
+	return func() {
+		r.ballots = append(r.ballots, id)
+		k := [ed25519.PublicKeySize]byte(credential)
+		if cur, ok := r.last[k]; ok && !countsOver(b.Counter, id, cur.counter, cur.id) {
+			return
+		}
+		r.last[k] = &castBallot{id: id, counter: b.Counter, ciphertexts: ciphertextsByContest(r.layout, b)}
+	}
+}
