@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"flag"
+	"github.com/evote/evote/election"
 	"os"
 	"path/filepath"
 	"strings"
@@ -299,4 +300,20 @@ func base58Decode(t *testing.T, s string) []byte {
 		out[i], out[j] = out[j], out[i]
 	}
 	return out
+}
+
+// TestPeerIDAgreesWithElection checks keyfile against the election
+// package's own peer id code, which the manifest validation uses: a node key
+// made by keygen must pass it.
+func TestPeerIDAgreesWithElection(t *testing.T) {
+	for seed := range byte(20) {
+		s, err := New(Node, "n", fixedRand(seed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _ := s.Public()
+		if want := election.PeerID(p.SigningKey); p.PeerID != want {
+			t.Errorf("seed %d: keyfile peer id %s, election's %s", seed, p.PeerID, want)
+		}
+	}
 }
