@@ -5,11 +5,12 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"flag"
-	"github.com/evote/evote/election"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/evote/evote/election"
 )
 
 var update = flag.Bool("update", false, "rewrite the good_* vectors in testdata")
