@@ -395,3 +395,22 @@ func BenchmarkLoadMunicipal(b *testing.B) {
 		}
 	}
 }
+
+// TestKeyFileNotRegular: a .pub path that is a directory (or a named pipe,
+// which would block a reader) is refused before it is opened.
+func TestKeyFileNotRegular(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "commission.pub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("testdata/good_base.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = regexp.MustCompile(`commission_key: [0-9a-f]+`).ReplaceAll(data, []byte("commission_key: commission.pub"))
+	_, err = Parse(filepath.Join(dir, "e.yaml"), data)
+	var cerr *Error
+	if !errors.As(err, &cerr) || len(cerr.Problems) != 1 || !strings.Contains(cerr.Problems[0].Msg, "is not a regular file") {
+		t.Errorf("got %v, want one problem: not a regular file", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -68,11 +69,16 @@ func (d *decoder) keyFromFile(path string, n *yaml.Node, name string, use keyUse
 	if !filepath.IsAbs(file) {
 		file = filepath.Join(d.dir, file)
 	}
-	pub, err := keyfile.LoadPublic(file)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
+	// Stat first: opening a named pipe would block the loader forever.
+	if fi, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
 		d.problemAt(n, path, "key file %s does not exist (paths are relative to the config file)", file)
 		return nil
+	} else if err == nil && !fi.Mode().IsRegular() {
+		d.problemAt(n, path, "key file %s is not a regular file", file)
+		return nil
+	}
+	pub, err := keyfile.LoadPublic(file)
+	switch {
 	case err != nil:
 		d.problemAt(n, path, "%v", err)
 		return nil
