@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// The numbered checks of the election record (docs/SPEC.md §7.9), continuing
+// The numbered checks of the election record (docs/SPEC.md §7.8), continuing
 // the cryptographic checks C1–C15 of §1–5. A *CheckError names one of them,
 // so that the board's answer and the verifier's report say which rule an
 // entry broke. The numbers are part of the specification: never renumber,

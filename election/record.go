@@ -246,7 +246,7 @@ func (r *Record) Ceremony() *threshold.Result { return r.ceremony }
 func (r *Record) Layout() *BallotLayout { return r.layout }
 
 // Apply checks e against the record's rules and, if it passes every one,
-// adds it. The checks run in the order of docs/SPEC.md §7.9: strict
+// adds it. The checks run in the order of docs/SPEC.md §7.8: strict
 // encoding (16), duplicate (17), election (18), protocol version (19), type
 // (20), signature (21), authorisation (22), phase (23), then the type's own
 // payload rules. On any failure Apply returns a *CheckError and the record

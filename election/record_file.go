@@ -13,7 +13,7 @@ const MaxEntrySize = 2 + 1 + IDSize + 32 + 4 + MaxPayload + 64
 
 // EncodeRecordFile returns entries as a record file: for each entry, in
 // record order, u32be(length) ‖ the entry's bytes. The test vectors of
-// docs/SPEC.md §7.10 use this container. Precondition: no entry is longer
+// docs/SPEC.md §7.10 use this container (§7.9). Precondition: no entry is longer
 // than MaxEntrySize.
 func EncodeRecordFile(entries [][]byte) []byte {
 	var b []byte
