@@ -402,3 +402,7 @@ func (r *Record) authorise(in *incoming) error {
 	}
 	return nil
 }
+
+// Counts returns the result's counts per manifest contest and option, or nil
+// before the result entry. Callers must not modify it.
+func (r *Record) Counts() [][]uint64 { return r.counts }
