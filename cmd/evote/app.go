@@ -33,7 +33,10 @@ func newApp(version string, out, errOut io.Writer) *cli.App {
 // own file (election.go, node.go, trustee.go, …) as a function returning
 // its *cli.Command; adding a group is one new file and one line here.
 func commands() []*cli.Command {
-	return []*cli.Command{}
+	return []*cli.Command{
+		keygenCommand(),
+		electionCommand(),
+	}
 }
 
 // rootAction runs for `evote` with no command: it shows help. Anything left

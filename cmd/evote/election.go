@@ -29,9 +29,7 @@ func electionCommand() *cli.Command {
 			electionInitCommand(),
 			electionValidateCommand(),
 			electionCreateCommand(),
-			// The credentials subcommand lives in its own file; enable this
-			// line once electionCredentialsCommand exists.
-			// electionCredentialsCommand(),
+			electionCredentialsCommand(),
 		},
 	}
 }
