@@ -45,13 +45,14 @@ func Generate(electionID election.ID, n int, rand io.Reader) ([]Credential, erro
 	}
 	// The codes come from rand in order, so a fixed reader gives fixed
 	// credentials; the keys, the slow part, are derived on all cores.
-	parallel(n, func(i int) { out[i].PublicKey = out[i].Code.PublicKey(electionID) })
+	parallel(n, runtime.GOMAXPROCS(0), func(i int) { out[i].PublicKey = out[i].Code.PublicKey(electionID) })
 	return out, nil
 }
 
-// parallel calls f(0), …, f(n-1) on all cores and returns when all are done.
-func parallel(n int, f func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
+// parallel calls f(0), …, f(n-1) in the given number of goroutines and
+// returns when all are done.
+func parallel(n, workers int, f func(i int)) {
+	workers = max(1, min(workers, n))
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 )
 
@@ -81,7 +82,10 @@ func (is *Issue) writeSecret(dir string) error {
 	}
 	var mu sync.Mutex
 	var first error
-	parallel(len(is.Voters), func(i int) {
+	// Each file is synced before the rename makes the issue visible; with
+	// more goroutines than cores, the waits for the disk overlap and the
+	// file system commits many files at once.
+	parallel(len(is.Voters), max(runtime.GOMAXPROCS(0), 32), func(i int) {
 		png, err := is.Credentials[i].Code.QRPNG()
 		if err == nil {
 			err = writeFile(filepath.Join(qr, is.Voters[i].ID+".png"), png, secretFileMode)

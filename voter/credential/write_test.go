@@ -3,6 +3,7 @@ package credential
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -145,6 +146,23 @@ func BenchmarkQRPNG(b *testing.B) {
 	c := testCodes(b, 3)[2]
 	for b.Loop() {
 		if _, err := c.QRPNG(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWriteDir1000 is the whole secret and public output for 1000
+// voters: QR images, CSV, entries, and the fsyncs.
+func BenchmarkWriteDir1000(b *testing.B) {
+	is, err := NewIssue(testElection, Numbered(1000, ""), nil, testCommission, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	parent := b.TempDir()
+	i := 0
+	for b.Loop() {
+		i++
+		if err := is.WriteDir(filepath.Join(parent, fmt.Sprint(i))); err != nil {
 			b.Fatal(err)
 		}
 	}
