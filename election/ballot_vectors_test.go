@@ -82,7 +82,12 @@ func vectorFiles(t testing.TB) map[string]payloadVector {
 		"ballot_fail_scalar_range.json": {Description: "the city ballot with a proof scalar 2^256 − 1, re-signed",
 			Entry: edit(city, 0, func(p []byte) { setAboveOrder(p[6+128 : 6+160]) }), Expect: "encoding"},
 		"ballot_fail_signature.json": {Description: "the city ballot with one signature bit flipped",
-			Entry: func() string { e := *city; e.Signature = bytes.Clone(e.Signature); e.Signature[9] ^= 4; return hexOf(&e) }(), Expect: "signature"},
+			Entry: func() string {
+				e := *city
+				e.Signature = bytes.Clone(e.Signature)
+				e.Signature[9] ^= 4
+				return hexOf(&e)
+			}(), Expect: "signature"},
 		"ballot_fail_ineligible.json": {Description: "the city ballot signed by a credential not on the list",
 			Entry: hexOf(resign(city, city.Payload, testKeyFrom("outsider"))), Expect: "eligibility"},
 		"ballot_fail_style_of_credential.json": {Description: "the city (style 0) ballot signed by voter 1, whose style is 1",
@@ -90,7 +95,12 @@ func vectorFiles(t testing.TB) map[string]payloadVector {
 		"ballot_fail_other_credential.json": {Description: "the city ballot signed by voter 2 (style 0): proofs bound to voter 0",
 			Entry: hexOf(resign(city, city.Payload, f.voters[2].key)), Expect: "proofs"},
 		"ballot_fail_other_election.json": {Description: "the city ballot relabelled for another election, re-signed",
-			Entry: func() string { e := *city; e.Election = testElectionID("other"); e.Sign(f.voters[0].key); return hexOf(&e) }(), Expect: "election"},
+			Entry: func() string {
+				e := *city
+				e.Election = testElectionID("other")
+				e.Sign(f.voters[0].key)
+				return hexOf(&e)
+			}(), Expect: "election"},
 		"ballot_fail_contests_swapped.json": {Description: "the city ballot with measure_a and measure_b swapped, re-signed",
 			Entry: edit(city, 0, func(p []byte) {
 				n := l.specs[2].Size()
@@ -126,7 +136,11 @@ func vectorFiles(t testing.TB) map[string]payloadVector {
 	if err != nil {
 		t.Fatal(err)
 	}
-	editT := func(i int, e *Entry, fn func(p []byte)) string { p := bytes.Clone(e.Payload); fn(p); return tkey(i, e, p) }
+	editT := func(i int, e *Entry, fn func(p []byte)) string {
+		p := bytes.Clone(e.Payload)
+		fn(p)
+		return tkey(i, e, p)
+	}
 	for name, vec := range map[string]payloadVector{
 		"trustee_good_dealing.json":   {Description: "trustee 1's dealing (n = 3, t = 2)", Entry: hexOf(d1), Expect: "ok"},
 		"trustee_good_complaint.json": {Description: "trustee 3 complains about dealer 1", Entry: hexOf(complaint), Expect: "ok", Regenerate: true},
