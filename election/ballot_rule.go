@@ -71,7 +71,7 @@ func checkSpoiled(r *Record, in *incoming) (func(), error) {
 	if err := proof.VerifyAll(ballotClaims(r.layout, r.id, r.key.K, in.e.Author, b)...); err != nil {
 		return nil, failf(CheckSpoiledOpening, "ballot proofs: %w", err)
 	}
-	if _, err := OpenSpoiled(r.key.K, &SpoiledBallot{Ballot: b, Opening: o}); err != nil {
+	if _, err := openSpoiled(r.key.K, &SpoiledBallot{Ballot: b, Opening: o}, r.layout.styleIDs(b.Style)); err != nil {
 		return nil, failf(CheckSpoiledOpening, "%w", err)
 	}
 	return func() { r.spoiled++ }, nil

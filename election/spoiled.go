@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/evote/evote/crypto/contest"
 	"github.com/evote/evote/crypto/group"
@@ -135,23 +136,37 @@ func checkOpeningShape(l *BallotLayout, b *Ballot, o *BallotOpening) error {
 // under the election key K, and returns the selections they encrypt: per
 // contest of the style, in manifest order, per option 0 or 1. Each option's
 // (A, B) must equal (r·G, m·G + r·K) for its revealed r and m = 0 or m = 1.
-// Precondition: s came from DecodeSpoiled (or has the same shape).
+// An error names the contest by its place on the style's ballot (0 first);
+// CheckSpoiled names it by id. Precondition: s came from DecodeSpoiled (or
+// has the same shape).
 func OpenSpoiled(K *group.Point, s *SpoiledBallot) ([][]uint64, error) {
+	return openSpoiled(K, s, nil)
+}
+
+// openSpoiled is OpenSpoiled with the ids of the style's contests, when
+// known, for the errors.
+func openSpoiled(K *group.Point, s *SpoiledBallot, ids []string) ([][]uint64, error) {
 	if len(s.Opening.Contests) != len(s.Ballot.Contests) {
 		return nil, fmt.Errorf("%w: %d contests opened, the ballot has %d", ErrOpening, len(s.Opening.Contests), len(s.Ballot.Contests))
+	}
+	name := func(i int) string {
+		if i < len(ids) {
+			return ids[i]
+		}
+		return strconv.Itoa(i)
 	}
 	G := group.Generator()
 	out := make([][]uint64, len(s.Ballot.Contests))
 	for i, c := range s.Ballot.Contests {
 		rs := s.Opening.Contests[i].Randomness
 		if len(rs) != len(c.Options) {
-			return nil, fmt.Errorf("%w: contest %d: %d options opened, it has %d", ErrOpening, i, len(rs), len(c.Options))
+			return nil, fmt.Errorf("%w: contest %s: %d options opened, it has %d", ErrOpening, name(i), len(rs), len(c.Options))
 		}
 		out[i] = make([]uint64, len(c.Options))
 		for j, o := range c.Options {
 			// The randomness is public now: nothing here is secret.
 			if !new(group.Point).ScalarBaseMult(rs[j]).Equal(o.Ciphertext.A) {
-				return nil, fmt.Errorf("%w: contest %d: option %d: A ≠ r·G", ErrOpening, i, j)
+				return nil, fmt.Errorf("%w: contest %s: option %d: A ≠ r·G", ErrOpening, name(i), j)
 			}
 			rK := new(group.Point).ScalarMult(rs[j], K)
 			switch {
@@ -160,11 +175,20 @@ func OpenSpoiled(K *group.Point, s *SpoiledBallot) ([][]uint64, error) {
 			case rK.Add(rK, G).Equal(o.Ciphertext.B):
 				out[i][j] = 1
 			default:
-				return nil, fmt.Errorf("%w: contest %d: option %d: B is neither r·K nor G + r·K", ErrOpening, i, j)
+				return nil, fmt.Errorf("%w: contest %s: option %d: B is neither r·K nor G + r·K", ErrOpening, name(i), j)
 			}
 		}
 	}
 	return out, nil
+}
+
+// styleIDs returns the ids of the contests of style, in manifest order.
+func (l *BallotLayout) styleIDs(style uint16) []string {
+	var ids []string
+	for _, p := range l.styles[style].contests {
+		ids = append(ids, l.ids[p])
+	}
+	return ids
 }
 
 // CheckSpoiled runs every check of a spoiled entry and returns it with the
@@ -188,7 +212,7 @@ func (v *BallotVerifier) CheckSpoiled(e *Entry, elig Eligibility) (*SpoiledBallo
 		return nil, nil, entryError(e, err)
 	}
 	s := &SpoiledBallot{Ballot: b, Opening: o}
-	sel, err := OpenSpoiled(v.key, s)
+	sel, err := openSpoiled(v.key, s, v.layout.styleIDs(b.Style))
 	if err != nil {
 		return nil, nil, entryError(e, err)
 	}

@@ -66,7 +66,7 @@ func TestSpoiledWrongOpeningRejected(t *testing.T) {
 		want    error
 		msg     string
 	}{
-		{"another randomness", edit(func(p []byte) { copy(p[r0:], other) }), ErrOpening, "contest 0: option 0: A ≠ r·G"},
+		{"another randomness", edit(func(p []byte) { copy(p[r0:], other) }), ErrOpening, "contest mayor: option 0: A ≠ r·G"},
 		{"two options' randomness swapped", edit(func(p []byte) {
 			copy(p[r0:r0+32], s.Payload[r0+32:r0+64])
 			copy(p[r0+32:r0+64], s.Payload[r0:r0+32])
