@@ -2,9 +2,11 @@ package election
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/evote/evote/crypto/elgamal"
@@ -98,11 +100,13 @@ func checkSeal(r *Record, in *incoming) (func(), error) {
 	return func() { r.seals[in.node] = s }, nil
 }
 
-// quorumSet returns the ballot set that at least SealQuorum seals name, or
-// nil. Since the quorum is more than two thirds of the nodes, at most one
-// set has a quorum.
+// quorumSet returns the ballot set that at least SealQuorum seals name, as
+// the seal of the lowest-numbered node that names it, or nil. Since the
+// quorum is more than two thirds of the nodes, at most one set has a
+// quorum.
 func (r *Record) quorumSet() *Seal {
-	for _, s := range r.seals {
+	for _, n := range slices.Sorted(maps.Keys(r.seals)) {
+		s := r.seals[n]
 		n := 0
 		for _, t := range r.seals {
 			if s.sameSet(t) {
@@ -156,8 +160,10 @@ func (r *Record) aggregate() [][]*elgamal.Ciphertext {
 			agg[c][o] = elgamal.Zero()
 		}
 	}
-	for _, b := range r.last {
-		for c, opts := range b.ciphertexts {
+	// In credential order, so that every replica computes the sums the
+	// same way, down to the representation of the points.
+	for _, k := range slices.SortedFunc(maps.Keys(r.last), func(a, b [ed25519.PublicKeySize]byte) int { return bytes.Compare(a[:], b[:]) }) {
+		for c, opts := range r.last[k].ciphertexts {
 			for o, ct := range opts {
 				agg[c][o] = elgamal.Add(agg[c][o], ct)
 			}
@@ -167,7 +173,8 @@ func (r *Record) aggregate() [][]*elgamal.Ciphertext {
 }
 
 // Sealed returns the ballot set that a quorum of nodes sealed and that the
-// record holds, or nil before then.
+// record holds, or nil before then: the seal of the lowest-numbered node of
+// the quorum (the nodes' checkpoints differ; Count and Ballots do not).
 func (r *Record) Sealed() *Seal { return r.sealed }
 
 // Aggregates returns, per manifest contest and option, the sum of the
