@@ -140,7 +140,11 @@ func printCredentialIssue(w io.Writer, is *credential.Issue, out string) {
 		fmt.Fprint(w, ")")
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "public list, %d entries signed by the commission; post them to the board in this order:\n", len(is.Entries))
+	parts := "1 entry"
+	if len(is.Entries) != 1 {
+		parts = fmt.Sprintf("%d entries", len(is.Entries))
+	}
+	fmt.Fprintf(w, "public list, %s signed by the commission; post to the board in this order:\n", parts)
 	for p := range is.Entries {
 		fmt.Fprintf(w, "  %s\n", filepath.Join(out, credential.PublicDir, credential.EntryFileName(p)))
 	}
