@@ -101,10 +101,10 @@ type incoming struct {
 // any other error is reported as a failure of the type's encoding check.
 //
 // The rules for the voters' and trustees' entry types live beside their
-// payloads: checkDealing (dealing.go), checkComplaint (complaint.go),
-// checkReveal (reveal.go), checkBallot (ballot.go), checkSpoiled
-// (spoiled.go), checkPartial (partial.go), checkResult (result.go); the
-// last-ballot rule in lastballot.go. They read r through its fields
+// payloads: checkDealing (dealing_rule.go), checkComplaint
+// (complaint_rule.go), checkReveal (reveal_rule.go), checkBallot and
+// checkSpoiled (ballot_rule.go), checkPartial (partial_rule.go),
+// checkResult (result_rule.go); the last-ballot rule in lastballot.go. They read r through its fields
 // (r.layout, r.key, r.ctx, r.creds.styles, r.ceremony, r.aggregates …) and
 // their commits write only the fields documented as theirs above.
 type payloadRule func(r *Record, in *incoming) (commit func(), err error)
