@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"runtime"
+	"sync"
 	"testing"
 
 	"github.com/gtank/ristretto255"
@@ -114,19 +116,21 @@ var msmSizes = []int{
 	3001,
 }
 
-// msmCheckAllPaths checks the public function, whatever GOMAXPROCS is, and both
-// internal paths, serial and split in two, against the naive sum.
+// msmCheckAllPaths checks the public function, whatever GOMAXPROCS is, and
+// the internal paths on one and on two goroutines, against the naive sum.
 func msmCheckAllPaths(t *testing.T, name string, s []*Scalar, q []*Point) {
 	t.Helper()
 	want := msmNaive(s, q)
 	msmCheck(t, name+": public", VarTimeMultiScalarMult(s, q), want)
-	serial := new(Point)
-	varTimeMSM(&serial.e, s, q)
-	msmCheck(t, name+": serial", serial, want)
+	for _, workers := range []int{1, 2} {
+		got := new(Point)
+		varTimeMSM(&got.e, s, q, workers)
+		msmCheck(t, fmt.Sprintf("%s: %d workers", name, workers), got, want)
+	}
 	if len(s) >= 2 {
 		split := new(Point)
-		varTimeMSMParallel(&split.e, s, q, 2)
-		msmCheck(t, name+": split", split, want)
+		varTimeStrausParallel(&split.e, s, q, 2)
+		msmCheck(t, name+": Straus split", split, want)
 	}
 }
 
@@ -277,7 +281,9 @@ func TestVarTimeMultiScalarMultLengthMismatch(t *testing.T) {
 }
 
 // TestPippengerEveryWidth runs the bucket method with every window width,
-// including those windowWidth never picks for these sizes.
+// including those windowWidth never picks for these sizes, on one to three
+// goroutines in turn. The widest windows cost 2^c additions each whatever n
+// is, so they run on the smallest inputs only, to keep -race quick.
 func TestPippengerEveryWidth(t *testing.T) {
 	r := msmRand(t, 4)
 	for _, n := range []int{1, 2, 5, 40} {
@@ -291,10 +297,14 @@ func TestPippengerEveryWidth(t *testing.T) {
 			limbs, _ := scalarLimbs(s)
 			want := msmNaive(s, q)
 			for c := uint(1); c <= maxWindow; c++ {
+				if c > 11 && n > 2 {
+					continue
+				}
+				workers := 1 + (n+int(c))%3
 				got := new(Point)
-				pippengerWithWidth(&got.e, limbs, q, c)
+				pippengerWithWidth(&got.e, limbs, q, c, workers)
 				if !got.Equal(want) {
-					t.Errorf("n=%d c=%d: got %v, want %v", n, c, got, want)
+					t.Errorf("n=%d c=%d workers=%d: got %v, want %v", n, c, workers, got, want)
 				}
 			}
 		}
@@ -302,24 +312,46 @@ func TestPippengerEveryWidth(t *testing.T) {
 }
 
 // TestVarTimeMSMParallelChunks splits into more chunks than this machine may
-// have cores, including chunks of one point.
+// have cores, including chunks of one point, and more workers than windows.
 func TestVarTimeMSMParallelChunks(t *testing.T) {
 	r := msmRand(t, 5)
-	for _, n := range []int{2, 3, 10, 200} {
+	for _, n := range []int{2, 3, 10, 200, 2*pippengerMinPoints + 1} {
 		s, q := msmRandomScalars(t, r, n), msmRandomPoints(t, r, n)
 		want := msmNaive(s, q)
 		for _, workers := range []int{2, 3, min(n, 7)} {
 			got := new(Point)
-			varTimeMSMParallel(&got.e, s, q, workers)
+			varTimeStrausParallel(&got.e, s, q, workers)
 			if !got.Equal(want) {
-				t.Errorf("n=%d workers=%d: got %v, want %v", n, workers, got, want)
+				t.Errorf("Straus n=%d workers=%d: got %v, want %v", n, workers, got, want)
+			}
+			limbs, _ := scalarLimbs(s)
+			for _, c := range []uint{4, 13} {
+				got := new(Point)
+				pippengerWithWidth(&got.e, limbs, q, c, workers)
+				if !got.Equal(want) {
+					t.Errorf("Pippenger n=%d c=%d workers=%d: got %v, want %v", n, c, workers, got, want)
+				}
 			}
 		}
 	}
 }
 
+// msmRecoded returns the bucket method's state for these scalars at width c,
+// prepared on workers goroutines, with points that are all the identity.
+func msmRecoded(limbs [][4]uint64, c uint, workers int) *pippenger {
+	q := make([]*Point, len(limbs))
+	for i := range q {
+		q[i] = NewIdentity()
+	}
+	m := &pippenger{c: c, n: len(limbs)}
+	m.prepare(limbs, q, workers)
+	return m
+}
+
 // TestRecode checks the signed digits against the scalar itself:
-// Σ_w d_w·2^(c·w) = s and −2^(c-1) < d_w ≤ 2^(c-1), for every width.
+// Σ_w d_w·2^(c·w) = s and −2^(c-1) < d_w ≤ 2^(c-1), for every width, and
+// the count of nonzero digits in each window, whether recoded in one chunk
+// or several.
 func TestRecode(t *testing.T) {
 	r := msmRand(t, 6)
 	s := append(msmRandomScalars(t, r, 50), msmConstScalars(t, 1, msmEllMinusOne)[0],
@@ -327,19 +359,34 @@ func TestRecode(t *testing.T) {
 	s = append(s, msmAllOnesScalars(t, 252)...)
 	limbs, _ := scalarLimbs(s)
 	for c := uint(1); c <= maxWindow; c++ {
-		m := &pippenger{c: c, n: len(s)}
-		m.recode(limbs)
-		for i := range s {
-			sum := new(big.Int)
-			for w := m.windows - 1; w >= 0; w-- {
-				d := m.digits[w*m.n+i]
-				if d > 1<<(c-1) || d <= -(1<<(c-1)) {
-					t.Fatalf("c=%d scalar %d window %d: digit %d out of range", c, i, w, d)
+		for _, workers := range []int{1, 3} {
+			m := msmRecoded(limbs, c, workers)
+			for i := range s {
+				sum := new(big.Int)
+				for w := m.windows - 1; w >= 0; w-- {
+					d := m.digits[w*m.n+i]
+					if d > 1<<(c-1) || d <= -(1<<(c-1)) {
+						t.Fatalf("c=%d scalar %d window %d: digit %d out of range", c, i, w, d)
+					}
+					sum.Lsh(sum, c).Add(sum, big.NewInt(int64(d)))
 				}
-				sum.Lsh(sum, c).Add(sum, big.NewInt(int64(d)))
+				if want := msmScalarBig(s[i]); sum.Cmp(want) != 0 {
+					t.Fatalf("c=%d scalar %d: digits give %v, want %v", c, i, sum, want)
+				}
 			}
-			if want := msmScalarBig(s[i]); sum.Cmp(want) != 0 {
-				t.Fatalf("c=%d scalar %d: digits give %v, want %v", c, i, sum, want)
+			for w := range m.nonzero {
+				count := 0
+				for _, d := range m.digits[w*m.n : (w+1)*m.n] {
+					if d != 0 {
+						count++
+					}
+				}
+				if m.nonzero[w] != count {
+					t.Fatalf("c=%d workers=%d window %d: nonzero = %d, want %d", c, workers, w, m.nonzero[w], count)
+				}
+				if count > 0 && w >= m.windows {
+					t.Fatalf("c=%d workers=%d: window %d has digits, windows = %d", c, workers, w, m.windows)
+				}
 			}
 		}
 	}
@@ -364,34 +411,88 @@ func TestRecodeSkipsEmptyWindows(t *testing.T) {
 			t.Fatalf("%d-bit scalars: maxBits = %d", bits, maxBits)
 		}
 		for c := uint(1); c <= maxWindow; c++ {
-			m := &pippenger{c: c, n: len(s)}
-			m.recode(limbs)
+			m := msmRecoded(limbs, c, 1)
 			if limit := bits/int(c) + 1; m.windows > limit {
 				t.Errorf("%d-bit scalars, c=%d: %d windows, want at most %d", bits, c, m.windows, limit)
 			}
 		}
 	}
-	m := &pippenger{c: 4, n: 3}
-	m.recode(make([][4]uint64, 3))
-	if m.windows != 0 {
+	if m := msmRecoded(make([][4]uint64, 3), 4, 1); m.windows != 0 {
 		t.Errorf("zero scalars: %d windows, want 0", m.windows)
 	}
 }
 
 func TestWindowWidth(t *testing.T) {
-	prev := uint(0)
-	for _, n := range []int{1, 10, 100, 1000, 10000, 100000, 1 << 30} {
-		c := windowWidth(n, scalarBits)
-		if c < 1 || c > maxWindow {
-			t.Fatalf("n=%d: width %d outside [1, %d]", n, c, maxWindow)
+	for _, workers := range []int{1, 2, 8} {
+		prev := uint(0)
+		for _, n := range []int{1, 10, 100, 1000, 10000, 100000, 1 << 30} {
+			c := windowWidth(n, scalarBits, workers)
+			if c < 1 || c > maxWindow {
+				t.Fatalf("n=%d workers=%d: width %d outside [1, %d]", n, workers, c, maxWindow)
+			}
+			if c < prev {
+				t.Errorf("n=%d workers=%d: width %d shrank from %d", n, workers, c, prev)
+			}
+			prev = c
 		}
-		if c < prev {
-			t.Errorf("n=%d: width %d shrank from %d", n, c, prev)
+		// With 8 workers, width 11 (24 windows, 3 each) beats 15 (17 windows,
+		// still 3 for some).
+		if c := windowWidth(1<<30, scalarBits, workers); c != maxWindow && workers <= 2 {
+			t.Errorf("huge n, workers=%d: width %d, want the cap %d", workers, c, maxWindow)
 		}
-		prev = c
 	}
-	if c := windowWidth(1<<30, scalarBits); c != maxWindow {
-		t.Errorf("huge n: width %d, want the cap %d", c, maxWindow)
+}
+
+// TestSplit checks that the windows are cut into at most workers contiguous
+// ranges that cover them all, none costing more than its share plus one
+// window.
+func TestSplit(t *testing.T) {
+	r := msmRand(t, 11)
+	for _, shape := range []struct {
+		name string
+		s    []*Scalar
+	}{
+		{"253-bit", msmRandomScalars(t, r, 300)},
+		{"128-bit", msmShortScalars(t, r, 300, 128)},
+		{"mixed", append(msmRandomScalars(t, r, 150), msmShortScalars(t, r, 150, 128)...)},
+		{"one", msmConstScalars(t, 5, [ScalarSize]byte{1})},
+		{"zero", msmConstScalars(t, 5, [ScalarSize]byte{})},
+	} {
+		limbs, _ := scalarLimbs(shape.s)
+		for _, c := range []uint{1, 5, 11} {
+			m := msmRecoded(limbs, c, 1)
+			cost := func(w int) int {
+				if m.nonzero[w] == 0 {
+					return 0
+				}
+				return fillCost*m.nonzero[w] + sumCost<<c
+			}
+			total, most := 0, 0
+			for w := range m.windows {
+				total += cost(w)
+				most = max(most, cost(w))
+			}
+			for _, workers := range []int{1, 2, 3, 7, 100} {
+				name := fmt.Sprintf("%s c=%d workers=%d", shape.name, c, workers)
+				b := m.split(workers)
+				if len(b) < 2 || len(b) > workers+1 || b[0] != 0 || b[len(b)-1] != m.windows {
+					t.Errorf("%s: bounds %v for %d windows", name, b, m.windows)
+					continue
+				}
+				for k := 1; k < len(b); k++ {
+					if b[k] < b[k-1] || (b[k] == b[k-1] && m.windows > 0) {
+						t.Errorf("%s: bounds %v not increasing", name, b)
+					}
+					rangeCost := 0
+					for w := b[k-1]; w < b[k]; w++ {
+						rangeCost += cost(w)
+					}
+					if rangeCost > total/workers+most {
+						t.Errorf("%s: range %d costs %d, share %d + %d", name, k-1, rangeCost, total/workers, most)
+					}
+				}
+			}
+		}
 	}
 }
 
@@ -415,7 +516,7 @@ func FuzzVarTimeMultiScalarMult(f *testing.F) {
 		}
 		limbs, _ := scalarLimbs(s)
 		got := new(Point)
-		pippengerWithWidth(&got.e, limbs, q[:len(s)], c)
+		pippengerWithWidth(&got.e, limbs, q[:len(s)], c, 1+int(width)%3)
 		if want := msmNaive(s, q[:len(s)]); !got.Equal(want) {
 			t.Errorf("c=%d n=%d: got %v, want %v", c, len(s), got, want)
 		}
@@ -427,5 +528,277 @@ func TestVarTimeMultiScalarMultEmpty(t *testing.T) {
 	got := VarTimeMultiScalarMult(nil, nil)
 	if !got.IsIdentity() || !bytes.Equal(got.Bytes(), ristretto255.NewIdentityElement().Bytes()) {
 		t.Errorf("empty sum = %v, want the identity", got)
+	}
+}
+
+// msmRefPippenger is the bucket method as it was before msm_field.go, on
+// ristretto255.Element.Add: the reference for the field-level code, and the
+// baseline of its benchmarks. It shares only the signed-digit recoding.
+func msmRefPippenger(out *ristretto255.Element, limbs [][4]uint64, q []*Point, c uint) {
+	m := msmRecoded(limbs, c, 1)
+	buckets := make([]ristretto255.Element, 1<<(c-1))
+	filled := make([]bool, 1<<(c-1))
+	addOrSet := func(acc, x *ristretto255.Element, have bool) {
+		if have {
+			acc.Add(acc, x)
+		} else {
+			acc.Set(x)
+		}
+	}
+	out.Set(ristretto255.NewIdentityElement())
+	started := false
+	for w := m.windows - 1; w >= 0; w-- {
+		if started {
+			for range c {
+				out.Add(out, out)
+			}
+		}
+		clear(filled)
+		top := -1
+		for i, d := range m.digits[w*m.n : (w+1)*m.n] {
+			switch {
+			case d > 0:
+				j := int(d) - 1
+				addOrSet(&buckets[j], &q[i].e, filled[j])
+				filled[j] = true
+				top = max(top, j)
+			case d < 0:
+				j := int(-d) - 1
+				if filled[j] {
+					buckets[j].Subtract(&buckets[j], &q[i].e)
+				} else {
+					buckets[j].Negate(&q[i].e)
+					filled[j] = true
+				}
+				top = max(top, j)
+			}
+		}
+		var running, sum ristretto255.Element
+		haveRunning, haveSum := false, false
+		for j := top; j >= 0; j-- {
+			if filled[j] {
+				addOrSet(&running, &buckets[j], haveRunning)
+				haveRunning = true
+			}
+			if haveRunning {
+				addOrSet(&sum, &running, haveSum)
+				haveSum = true
+			}
+		}
+		if haveSum {
+			addOrSet(out, &sum, started)
+			started = true
+		}
+	}
+}
+
+// msmRefWindowWidth is windowWidth as tuned for msmRefPippenger, where every
+// addition cost the same.
+func msmRefWindowWidth(n, bits int) uint {
+	best, bestCost := uint(1), -1
+	for c := uint(1); c <= maxWindow; c++ {
+		windows := (bits + 1 + int(c) - 1) / int(c)
+		cost := windows * (n + 1<<c)
+		if bestCost < 0 || cost < bestCost {
+			best, bestCost = c, cost
+		}
+	}
+	return best
+}
+
+// msmRefVarTime is VarTimeMultiScalarMult as it was before msm_field.go,
+// with its thresholds then: Straus below 192 points, a split from 64.
+func msmRefVarTime(s []*Scalar, q []*Point) *Point {
+	serial := func(out *ristretto255.Element, s []*Scalar, q []*Point) {
+		if len(s) < 192 {
+			varTimeStraus(out, s, q)
+			return
+		}
+		limbs, maxBits := scalarLimbs(s)
+		msmRefPippenger(out, limbs, q, msmRefWindowWidth(len(s), maxBits))
+	}
+	p := new(Point)
+	workers := min(runtime.GOMAXPROCS(0), len(s)/32)
+	if workers <= 1 {
+		serial(&p.e, s, q)
+		return p
+	}
+	partial := make([]ristretto255.Element, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(s)/workers, (w+1)*len(s)/workers
+		wg.Go(func() { serial(&partial[w], s[lo:hi], q[lo:hi]) })
+	}
+	wg.Wait()
+	p.e.Set(&partial[0])
+	for i := 1; i < workers; i++ {
+		p.e.Add(&p.e, &partial[i])
+	}
+	return p
+}
+
+// msmTrickyPoints returns n points among which are the identity, repeats of
+// one point, and pairs P, −P, so that buckets receive P + P (a doubling
+// inside the addition formula) and P − P (the identity).
+func msmTrickyPoints(t testing.TB, r *rand.ChaCha8, n int) []*Point {
+	t.Helper()
+	q := msmRandomPoints(t, r, n)
+	for i := range q {
+		switch i % 6 {
+		case 1:
+			q[i] = NewIdentity()
+		case 2:
+			q[i] = q[0]
+		case 4:
+			q[i] = new(Point).Negate(q[i-1])
+		case 5:
+			q[i] = new(Point).Set(q[i-2]) // equal, not the same pointer
+		}
+	}
+	return q
+}
+
+// TestPippengerMatchesElementAdd runs the field-level bucket method against
+// msmRefPippenger for every width, on tricky points and scalars of every
+// length, and the public function against msmRefVarTime.
+func TestPippengerMatchesElementAdd(t *testing.T) {
+	r := msmRand(t, 9)
+	for _, n := range []int{1, 2, 6, 61, 300} {
+		q := msmTrickyPoints(t, r, n)
+		shapes := map[string][]*Scalar{
+			"8-bit":   msmShortScalars(t, r, n, 8),
+			"64-bit":  msmShortScalars(t, r, n, 64),
+			"128-bit": msmShortScalars(t, r, n, 128),
+			"253-bit": msmRandomScalars(t, r, n),
+			"ℓ-1":     msmConstScalars(t, n, msmEllMinusOne),
+			"one":     msmConstScalars(t, n, [ScalarSize]byte{1}),
+		}
+		for name, s := range shapes {
+			limbs, _ := scalarLimbs(s)
+			// Widths up to 10 here; TestPippengerEveryWidth has the rest.
+			for c := uint(1); c <= 10; c++ {
+				if n > 61 && c%4 != 1 {
+					continue
+				}
+				var want, got ristretto255.Element
+				msmRefPippenger(&want, limbs, q, c)
+				pippengerWithWidth(&got, limbs, q, c, 1+int(c)%3)
+				if !bytes.Equal(got.Bytes(), want.Bytes()) {
+					t.Errorf("%s n=%d c=%d: got %x, want %x", name, n, c, got.Bytes(), want.Bytes())
+				}
+			}
+			got, want := VarTimeMultiScalarMult(s, q), msmRefVarTime(s, q)
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("%s n=%d public: got %x, want %x", name, n, got.Bytes(), want.Bytes())
+			}
+		}
+	}
+}
+
+// TestPippengerBucketDoubling puts P twice into one bucket, then P and −P,
+// with nothing else in any window, so that the result hangs on those two
+// additions alone.
+func TestPippengerBucketDoubling(t *testing.T) {
+	r := msmRand(t, 10)
+	P := msmRandomPoints(t, r, 1)[0]
+	three := msmConstScalars(t, 2, [ScalarSize]byte{3})
+	for _, c := range []struct {
+		name string
+		q    []*Point
+		want *Point
+	}{
+		{"P+P", []*Point{P, P}, new(Point).ScalarMult(ScalarFromUint64(6), P)},
+		{"P-P", []*Point{P, new(Point).Negate(P)}, NewIdentity()},
+	} {
+		limbs, _ := scalarLimbs(three)
+		for w := uint(2); w <= 4; w++ {
+			got := new(Point)
+			pippengerWithWidth(&got.e, limbs, c.q, w, 1)
+			msmCheck(t, fmt.Sprintf("%s c=%d", c.name, w), got, c.want)
+		}
+	}
+}
+
+// msmExt returns p's Edwards representative in extended coordinates.
+func msmExt(p *Point) *extPoint {
+	var x extPoint
+	x.fromElement(&p.e)
+	return &x
+}
+
+// msmFromExt returns the Point that x represents.
+func msmFromExt(x *extPoint) *Point {
+	p := new(Point)
+	x.element(&p.e)
+	return p
+}
+
+// TestExtPointFormulas checks every field-level formula against ristretto255
+// on the cases that complete formulas must survive: the identity, P + P,
+// P − P, and representatives with Z ≠ 1.
+func TestExtPointFormulas(t *testing.T) {
+	r := msmRand(t, 12)
+	rnd := msmRandomPoints(t, r, 3)
+	P, Q := rnd[0], rnd[1]
+	// A sum keeps Z ≠ 1; a decoded point has Z = 1.
+	P.Add(P, rnd[2])
+	id := NewIdentity()
+	negP := new(Point).Negate(P)
+	points := []*Point{P, Q, id, negP, Generator()}
+	affine := make([]affineNiels, len(points))
+	affineNielsFromPoints(affine, points)
+	for i, a := range points {
+		var set extPoint
+		set.setAffine(&affine[i], false)
+		msmCheck(t, fmt.Sprintf("setAffine(%d)", i), msmFromExt(&set), a)
+		set.setAffine(&affine[i], true)
+		msmCheck(t, fmt.Sprintf("setAffine(−%d)", i), msmFromExt(&set), new(Point).Negate(a))
+
+		dbl := msmExt(a)
+		dbl.double()
+		msmCheck(t, fmt.Sprintf("double(%d)", i), msmFromExt(dbl), new(Point).Add(a, a))
+
+		for j, b := range points {
+			name := fmt.Sprintf("%d, %d", i, j)
+			sum := msmExt(a)
+			sum.add(msmExt(b))
+			msmCheck(t, "add("+name+")", msmFromExt(sum), new(Point).Add(a, b))
+
+			sum = msmExt(a)
+			sum.addAffine(&affine[j])
+			msmCheck(t, "addAffine("+name+")", msmFromExt(sum), new(Point).Add(a, b))
+
+			diff := msmExt(a)
+			diff.subAffine(&affine[j])
+			msmCheck(t, "subAffine("+name+")", msmFromExt(diff), new(Point).Subtract(a, b))
+		}
+	}
+	var idExt extPoint
+	idExt.setIdentity()
+	msmCheck(t, "setIdentity", msmFromExt(&idExt), id)
+}
+
+// TestAffineNielsFromPoints checks the batch conversion against converting
+// each point alone, for lengths around every edge of the walk back.
+func TestAffineNielsFromPoints(t *testing.T) {
+	r := msmRand(t, 13)
+	q := msmTrickyPoints(t, r, 9)
+	for i := range q {
+		q[i] = new(Point).Add(q[i], NewIdentity()) // Z ≠ 1 for most
+	}
+	for n := 0; n <= len(q); n++ {
+		batch := make([]affineNiels, n)
+		affineNielsFromPoints(batch, q[:n])
+		for i := range n {
+			var one [1]affineNiels
+			affineNielsFromPoints(one[:], q[i:i+1])
+			if batch[i].yPlusX.Equal(&one[0].yPlusX) != 1 || batch[i].yMinusX.Equal(&one[0].yMinusX) != 1 ||
+				batch[i].xyd.Equal(&one[0].xyd) != 1 {
+				t.Errorf("n=%d point %d: batch conversion differs from a single one", n, i)
+			}
+			var p extPoint
+			p.setAffine(&batch[i], false)
+			msmCheck(t, fmt.Sprintf("n=%d point %d", n, i), msmFromExt(&p), q[i])
+		}
 	}
 }
