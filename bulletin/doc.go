@@ -17,8 +17,19 @@ package bulletin
 
 import (
 	"context"
+	"errors"
 
 	"github.com/evote/evote/election"
+)
+
+// Errors a Board wraps so that its views (the HTTP API, pull-sync) can say
+// what went wrong without parsing messages. A proof or page about indexes or
+// sizes beyond the log wraps tlog.ErrOutOfRange.
+var (
+	// ErrUnknownElection: the node serves no election with this id.
+	ErrUnknownElection = errors.New("unknown election")
+	// ErrNotFound: the election has no such entry, or no checkpoint yet.
+	ErrNotFound = errors.New("not found")
 )
 
 // Receipt is a node's signed promise that it holds an entry durably at a
@@ -50,16 +61,22 @@ type Stored struct {
 }
 
 // Board is what a node offers its clients and its peers; the HTTP API and
-// the pull-sync protocol are both views of it.
+// the pull-sync protocol are both views of it. Every method that takes an
+// election id fails wrapping ErrUnknownElection when the node does not
+// serve that election.
 type Board interface {
 	// Submit checks an entry with the election's record rules, stores it
-	// durably and returns the node's receipt. A duplicate returns the
-	// receipt of the stored copy. Nothing is stored on error.
+	// durably and returns the node's receipt. Nothing is stored on error.
+	// A rule that fails is a *election.CheckError. A duplicate returns the
+	// receipt of the stored copy together with an error wrapping
+	// election.ErrDuplicate, so that callers can tell it from a new entry
+	// (the HTTP API answers 200 rather than 201); an entry for an election
+	// the node does not serve wraps ErrUnknownElection.
 	Submit(ctx context.Context, entry []byte) (*Receipt, error)
 	// Entries lists an election's entries from log index from, at most
 	// limit, of one type or of every type when typ is 0.
 	Entries(ctx context.Context, el election.ID, typ election.EntryType, from uint64, limit int) ([]Stored, error)
-	// Entry returns one entry by id.
+	// Entry returns one entry by id, or an error wrapping ErrNotFound.
 	Entry(ctx context.Context, el election.ID, id election.ID) (*Stored, error)
 	// Checkpoint returns the latest signed checkpoint of an election's log.
 	Checkpoint(ctx context.Context, el election.ID) (*Checkpoint, error)
