@@ -44,7 +44,7 @@ const (
 	// Ballots (ballot*.go, spoiled*.go, lastballot*.go).
 	CheckBallotEncoding  = 36 // strict ballot encoding, the election's one ballot size, style of the credential
 	CheckBallotProofs    = 37 // every option's 0/1 proof and every contest's range proof (C7, C8)
-	CheckBallotCounter   = 38 // revote counter: one ballot per credential and counter
+	CheckBallotCounter   = 38 // the last-ballot rule (SPEC §7.7): every valid ballot is kept, the rule picks the counted one; rejects nothing
 	CheckSpoiledEncoding = 39 // strict spoiled-ballot encoding
 	CheckSpoiledOpening  = 40 // the ballot is valid (as C37) and the opening re-encrypts to it
 
