@@ -47,14 +47,19 @@ func messageID(m *pb.Message) string {
 // number or signature: an entry is signed by its own author and checked in
 // full by the node, and its id is its hash. Only replication peers are
 // sent messages (the peer filter) and heard at all (the RPC inspector).
-func newPubSub(ctx context.Context, h host.Host, allowed func(peer.ID) bool, log *slog.Logger) (*pubsub.PubSub, error) {
+func newPubSub(ctx context.Context, h host.Host, allowed func(peer.ID) bool, counts *counters, log *slog.Logger) (*pubsub.PubSub, error) {
 	return pubsub.NewGossipSub(ctx, h,
 		pubsub.WithMessageSignaturePolicy(pubsub.StrictNoSign),
 		pubsub.WithNoAuthor(),
 		pubsub.WithMessageIdFn(messageID),
+		// A board has a handful of nodes: the one that stores an entry
+		// sends it to every peer on the topic, not only to its mesh, which
+		// may not have formed yet.
+		pubsub.WithFloodPublish(true),
 		pubsub.WithPeerFilter(func(p peer.ID, _ string) bool { return allowed(p) }),
 		pubsub.WithAppSpecificRpcInspector(func(p peer.ID, _ *pubsub.RPC) error {
 			if !allowed(p) {
+				counts.outsiderRPCs.Add(1)
 				return fmt.Errorf("peer %s is not a replication peer", p)
 			}
 			return nil

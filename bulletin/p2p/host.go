@@ -92,6 +92,7 @@ type Host struct {
 	topics  map[election.ID]*Topic
 	cursors map[cursorKey]*cursor
 	workers map[peer.ID]*worker
+	counts  counters
 	// connected passes newly connected peers to syncLoop.
 	connected chan peer.ID
 }
@@ -141,7 +142,7 @@ func New(ctx context.Context, cfg Config) (*Host, error) {
 	for _, p := range h.peers {
 		lh.Peerstore().AddAddrs(p.ID, p.Addrs, peerstore.PermanentAddrTTL)
 	}
-	h.ps, err = newPubSub(h.ctx, lh, h.isAllowed, h.log)
+	h.ps, err = newPubSub(h.ctx, lh, h.isAllowed, &h.counts, h.log)
 	if err != nil {
 		h.cancel()
 		lh.Close()
@@ -244,6 +245,22 @@ func (h *Host) Connect(ctx context.Context, p peer.AddrInfo) error {
 		return fmt.Errorf("p2p: connecting to %s: %w", p.ID, err)
 	}
 	return nil
+}
+
+// AddPeer adds a replication node to dial and keep connected to, as
+// Config.Peers does; a node adds the nodes of each manifest it serves. It
+// does not change who is allowed: Config.Allowed must admit p.
+func (h *Host) AddPeer(p peer.AddrInfo) {
+	if p.ID == h.host.ID() {
+		return
+	}
+	h.host.Peerstore().AddAddrs(p.ID, p.Addrs, peerstore.PermanentAddrTTL)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !slices.ContainsFunc(h.peers, func(q peer.AddrInfo) bool { return q.ID == p.ID }) {
+		h.peers = append(h.peers, p)
+	}
+	h.kickLocked(p.ID)
 }
 
 // ConnectedPeers returns the replication peers the host is connected to.

@@ -292,6 +292,7 @@ func (h *Host) serveSync(s network.Stream) {
 	w := bufio.NewWriter(s)
 	p := s.Conn().RemotePeer()
 	if !h.isAllowed(p) {
+		h.counts.syncRefused.Add(1)
 		writeFailure(w, statusRefused, "not a replication peer")
 		return
 	}
@@ -316,6 +317,7 @@ func (h *Host) serveSync(s network.Stream) {
 		writeFailure(w, statusNotFound, "no such election")
 		return
 	}
+	h.counts.syncServed.Add(1)
 	if err := writeSyncResponse(w, resp); err != nil {
 		h.log.Debug("sync: writing response", "peer", p, "err", err)
 		s.Reset()

@@ -229,21 +229,27 @@ func (h *Host) joined() []election.ID {
 
 // validate is the topic's gossipsub validator.
 func (t *Topic) validate(ctx context.Context, from peer.ID, m *pubsub.Message) pubsub.ValidationResult {
-	if m.Local {
-		return pubsub.ValidationAccept
+	if from == t.h.host.ID() {
+		return pubsub.ValidationAccept // Publish: the node checked it already
 	}
+	c := &t.h.counts
 	if !t.h.isAllowed(from) {
+		c.gossipRejected.Add(1)
 		return pubsub.ValidationReject
 	}
 	switch r := t.offer(ctx, from, m.Data); r {
 	case Accept:
+		c.gossipAccepted.Add(1)
 		return pubsub.ValidationAccept
 	case Ignore:
+		c.gossipIgnored.Add(1)
 		return pubsub.ValidationIgnore
 	case Retry:
+		c.gossipEarly.Add(1)
 		t.early.add(from, m.Data)
 		return pubsub.ValidationIgnore
 	default:
+		c.gossipRejected.Add(1)
 		t.h.log.Warn("gossip: rejected entry", "election", t.el, "peer", from, "result", r)
 		return pubsub.ValidationReject
 	}
