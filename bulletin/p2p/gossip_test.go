@@ -214,4 +214,3 @@ func TestPublishBounds(t *testing.T) {
 		t.Error("published an entry over election.MaxEntrySize")
 	}
 }
-

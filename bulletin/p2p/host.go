@@ -61,7 +61,8 @@ type Config struct {
 	// SyncInterval is how often the host pulls every joined election from
 	// every replication peer, and redials the peers it lost; zero means
 	// DefaultSyncInterval. The host also pulls from a peer as soon as it
-	// connects.
+	// connects and when it joins an election. A negative interval turns all
+	// of this off: the host pulls only when SyncOnce is called.
 	SyncInterval time.Duration
 	// Logger receives the host's logs; nil discards them.
 	Logger *slog.Logger
@@ -135,7 +136,7 @@ func New(ctx context.Context, cfg Config) (*Host, error) {
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
-	if h.every <= 0 {
+	if h.every == 0 {
 		h.every = DefaultSyncInterval
 	}
 	h.ctx, h.cancel = context.WithCancel(ctx)
@@ -152,8 +153,10 @@ func New(ctx context.Context, cfg Config) (*Host, error) {
 	lh.SetStreamHandler(CheckpointProtocol, h.serveCheckpoint)
 	h.notify = &network.NotifyBundle{ConnectedF: h.onConnected}
 	lh.Network().Notify(h.notify)
-	h.wg.Add(1)
-	go h.syncLoop()
+	if h.every > 0 {
+		h.wg.Add(1)
+		go h.syncLoop()
+	}
 	h.log.Info("p2p host started", "peer", lh.ID(), "addrs", lh.Addrs())
 	return h, nil
 }
@@ -260,7 +263,9 @@ func (h *Host) AddPeer(p peer.AddrInfo) {
 	if !slices.ContainsFunc(h.peers, func(q peer.AddrInfo) bool { return q.ID == p.ID }) {
 		h.peers = append(h.peers, p)
 	}
-	h.kickLocked(p.ID)
+	if h.every > 0 {
+		h.kickLocked(p.ID)
+	}
 }
 
 // ConnectedPeers returns the replication peers the host is connected to.

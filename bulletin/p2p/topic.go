@@ -126,9 +126,11 @@ func (h *Host) Join(el election.ID, hd Handler) (*Topic, error) {
 	t.wg.Add(2)
 	go t.readLoop()
 	go t.retryLoop()
-	for _, p := range h.host.Network().Peers() {
-		if h.isAllowed(p) {
-			h.kickLocked(p)
+	if h.every > 0 {
+		for _, p := range h.host.Network().Peers() {
+			if h.isAllowed(p) {
+				h.kickLocked(p)
+			}
 		}
 	}
 	return t, nil
