@@ -5,8 +5,11 @@ import (
 	"os"
 )
 
-func init() {
-	if os.Getenv("P2P_DEBUG") != "" {
-		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})))
+// testLogger returns a logger to stderr at debug level when P2P_DEBUG is
+// set, and nil (discard) otherwise.
+func testLogger() *slog.Logger {
+	if os.Getenv("P2P_DEBUG") == "" {
+		return nil
 	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }

@@ -7,7 +7,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
-	"log/slog"
 	"slices"
 	"sync"
 	"testing"
@@ -212,7 +211,7 @@ func newNode(t testing.TB, r *replica, opts ...nodeOpt) *testNode {
 		Allowed:      allow.allowed,
 		Checkpoints:  r,
 		SyncInterval: time.Hour,
-		Logger:       slog.Default(),
+		Logger:       testLogger(),
 	}
 	for _, o := range opts {
 		o(&cfg, r)
