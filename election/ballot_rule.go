@@ -10,27 +10,36 @@ import (
 // (every proof holds). Check 38, the last-ballot rule, rejects nothing: a
 // credential may cast any number of ballots with any counters, in any
 // order, and the commit counts the one LastBallots would.
+//
+// The proofs are checked here unless ApplyBatch's batch already verified
+// them under the record's key (in.pre).
 func checkBallot(r *Record, in *incoming) (func(), error) {
 	b, err := decodeRecordBallot(r, in, in.e.Payload)
 	if err != nil {
 		return nil, err
 	}
-	if err := proof.VerifyAll(ballotClaims(r.layout, r.id, r.key.K, in.e.Author, b)...); err != nil {
-		return nil, failf(CheckBallotProofs, "%w", err)
+	if !in.pre.proofsVerified(r.key.K) {
+		if err := proof.VerifyAll(ballotClaims(r.layout, r.id, r.key.K, in.e.Author, b)...); err != nil {
+			return nil, failf(CheckBallotProofs, "%w", err)
+		}
 	}
 	return r.countBallot(in.id, in.e.Author, b), nil
 }
 
 // decodeRecordBallot decodes the ballot part of a ballot or spoiled entry
-// and checks its style (check 36 or 39).
+// and checks its style (check 36 or 39). A ballot part that ApplyBatch
+// decoded already (in.pre) is not decoded again.
 func decodeRecordBallot(r *Record, in *incoming, payload []byte) (*Ballot, error) {
 	check := CheckBallotEncoding
 	if in.e.Type == TypeSpoiled {
 		check = CheckSpoiledEncoding
 	}
-	b, err := DecodeBallot(r.layout, payload)
-	if err != nil {
-		return nil, checkError(check, err)
+	b := in.pre.decodedBallot()
+	if b == nil {
+		var err error
+		if b, err = DecodeBallot(r.layout, payload); err != nil {
+			return nil, checkError(check, err)
+		}
 	}
 	if b.Style != in.style {
 		return nil, failf(check, "%w: style %d, the credential votes with style %d", ErrBallot, b.Style, in.style)
@@ -68,8 +77,10 @@ func checkSpoiled(r *Record, in *incoming) (func(), error) {
 	if err != nil {
 		return nil, checkError(CheckSpoiledEncoding, err)
 	}
-	if err := proof.VerifyAll(ballotClaims(r.layout, r.id, r.key.K, in.e.Author, b)...); err != nil {
-		return nil, failf(CheckSpoiledOpening, "ballot proofs: %w", err)
+	if !in.pre.proofsVerified(r.key.K) {
+		if err := proof.VerifyAll(ballotClaims(r.layout, r.id, r.key.K, in.e.Author, b)...); err != nil {
+			return nil, failf(CheckSpoiledOpening, "ballot proofs: %w", err)
+		}
 	}
 	if _, err := openSpoiled(r.key.K, &SpoiledBallot{Ballot: b, Opening: o}, r.layout.styleIDs(b.Style)); err != nil {
 		return nil, failf(CheckSpoiledOpening, "%w", err)
