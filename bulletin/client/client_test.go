@@ -47,13 +47,25 @@ func status(code int, body string) http.Handler {
 }
 
 // election0 puts a manifest on b and returns the election id.
-func election0(t *testing.T, b *apitest.Board) (election.ID, []byte) {
+func election0(t testing.TB, b *apitest.Board) (election.ID, []byte) {
 	t.Helper()
 	m := apitest.Entry(apitest.Key(0), election.ID{}, election.TypeManifest, []byte("manifest"))
 	if _, err := b.Submit(t.Context(), m); err != nil {
 		t.Fatal(err)
 	}
 	return sha256.Sum256(m), m
+}
+
+func electionOn(t testing.TB, b *apitest.Board) election.ID {
+	el, _ := election0(t, b)
+	return el
+}
+
+// newServer serves h over loopback for the test's duration.
+func newServer(t testing.TB, h http.Handler) string {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 func newClient(t *testing.T, opts Options, nodes ...*node) *Client {
