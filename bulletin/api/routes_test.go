@@ -85,6 +85,9 @@ func TestElections(t *testing.T) {
 	if len(got.Elections) != 1 || got.Elections[0] != f.el.String() {
 		t.Errorf("elections %v, want [%s]", got.Elections, f.el)
 	}
+	if rec := do(f.api, "HEAD", "/v1/elections", nil, nil); rec.Code != http.StatusOK {
+		t.Errorf("HEAD: status %d", rec.Code)
+	}
 }
 
 func TestEntriesPages(t *testing.T) {
