@@ -34,6 +34,15 @@ const (
 	// validation goroutine; gossipsub drops messages beyond it, which
 	// pull-sync repairs.
 	validateQueue = 4096
+	// outboundQueue is how many RPCs may wait to be sent to one peer;
+	// gossipsub drops RPCs beyond it (its default of 32 loses entries
+	// when a node ingests thousands a second), and pull-sync repairs
+	// what is dropped.
+	outboundQueue = 4096
+	// subscriptionBuffer is how many accepted entries may wait for
+	// Handler.Deliver; beyond it gossipsub skips the delivery (the entry
+	// is stored all the same).
+	subscriptionBuffer = 4096
 )
 
 // messageID is SHA-256 of the entry, which is the entry's id: gossipsub then
@@ -68,6 +77,7 @@ func newPubSub(ctx context.Context, h host.Host, allowed func(peer.ID) bool, cou
 			pubsub.NewRegexpSubscriptionFilter(topicPattern), maxTopics)),
 		pubsub.WithMaxMessageSize(maxGossipMessage),
 		pubsub.WithValidateQueueSize(validateQueue),
+		pubsub.WithPeerOutboundQueueSize(outboundQueue),
 		pubsub.WithLogger(log.With("component", "gossipsub")),
 	)
 }

@@ -147,7 +147,7 @@ func (t *Topic) subscribe() error {
 		ps.UnregisterTopicValidator(t.name)
 		return fmt.Errorf("joining topic: %w", err)
 	}
-	if t.sub, err = t.topic.Subscribe(); err != nil {
+	if t.sub, err = t.topic.Subscribe(pubsub.WithBufferSize(subscriptionBuffer)); err != nil {
 		t.topic.Close()
 		ps.UnregisterTopicValidator(t.name)
 		return fmt.Errorf("subscribing: %w", err)
