@@ -1,6 +1,7 @@
 package p2p
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -212,5 +213,25 @@ func TestPublishBounds(t *testing.T) {
 	}
 	if err := tp.Publish(context.Background(), make([]byte, election.MaxEntrySize+1)); err == nil {
 		t.Error("published an entry over election.MaxEntrySize")
+	}
+}
+
+// Entries of the largest size the record allows travel by gossip (over
+// gossipsub's default 1 MiB limit) and by sync (two of them take two
+// responses).
+func TestLargestEntries(t *testing.T) {
+	big := func(c byte) string { return string(bytes.Repeat([]byte{c}, election.MaxEntrySize)) }
+	a := newNode(t, newReplica(big('x'), big('y')), withSource, manual)
+	b := newNode(t, newReplica(), manual)
+	link(t, a, b)
+	a.join(t)
+	b.join(t)
+	waitTopicPeers(t, a, b)
+	a.submit(t, big('z'))
+	waitFor(t, "the largest entry by gossip", func() bool { return b.r.has(big('z')) })
+
+	st := syncOnce(t, b, a)
+	if st.Fetched != 3 || st.Accepted != 2 {
+		t.Errorf("sync %+v, want 3 fetched, 2 accepted", st)
 	}
 }

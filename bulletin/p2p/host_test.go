@@ -165,6 +165,29 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 	}
 }
 
+// A host whose context is done stops, and Close still succeeds.
+func TestContextDoneThenClose(t *testing.T) {
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h, err := New(ctx, Config{Key: key, ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Join(testElection, newReplica().handler()); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := h.Close(); err != nil {
+		t.Errorf("Close after the context is done: %v", err)
+	}
+	if err := h.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}
+
 // settledGoroutines waits briefly for the goroutine count to stop falling
 // and returns it.
 func settledGoroutines(n int) int {

@@ -28,7 +28,7 @@ func newResourceManager() (network.ResourceManager, error) {
 		rcmgr.BaseLimit{StreamsInbound: 64, StreamsOutbound: 64, Streams: 128, Memory: 256 << 20},
 		rcmgr.BaseLimitIncrease{})
 	limits.AddProtocolPeerLimit(SyncProtocol,
-		rcmgr.BaseLimit{StreamsInbound: 4, StreamsOutbound: 4, Streams: 8, Memory: 64 << 20},
+		rcmgr.BaseLimit{StreamsInbound: 8, StreamsOutbound: 8, Streams: 16, Memory: 128 << 20},
 		rcmgr.BaseLimitIncrease{})
 	limits.AddProtocolLimit(CheckpointProtocol,
 		rcmgr.BaseLimit{StreamsInbound: 64, StreamsOutbound: 64, Streams: 128, Memory: 16 << 20},

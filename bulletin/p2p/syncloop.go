@@ -39,11 +39,20 @@ func (h *Host) syncLoop() {
 	}
 }
 
+// protectTag marks replication peers' connections in the connection
+// manager, so that readers never push them out.
+const protectTag = "evote-replication"
+
 // onConnected is the network notifiee's hook. It must not block: it only
-// passes the peer to syncLoop, and a full queue is caught up by the tick.
+// passes the peer to syncLoop, if it runs, and a full queue is caught up by
+// the tick.
 func (h *Host) onConnected(_ network.Network, c network.Conn) {
 	p := c.RemotePeer()
 	if !h.isAllowed(p) {
+		return
+	}
+	h.host.ConnManager().Protect(p, protectTag)
+	if h.every < 0 {
 		return
 	}
 	select {

@@ -23,8 +23,8 @@ const (
 	// Ignore: the node already holds the entry, or does not want it; it is
 	// dropped without blame and not forwarded.
 	Ignore
-	// Reject: the entry is invalid; it is dropped, not forwarded, and the
-	// peer that sent it is penalised by gossipsub's scoring.
+	// Reject: the entry is invalid; it is dropped, not forwarded, logged
+	// and counted in Stats. A replication peer that sends one is faulty.
 	Reject
 	// Retry: the entry is too early (its phase has not begun, or an entry
 	// it depends on is missing) and may be valid once other entries arrive.
@@ -188,6 +188,11 @@ func (t *Topic) Close() error {
 		t.mu.Unlock()
 		t.sub.Cancel()
 		err = errors.Join(t.topic.Close(), t.h.ps.UnregisterTopicValidator(t.name))
+		if t.h.ctx.Err() != nil {
+			// The context New was given is done, so gossipsub has
+			// stopped and took the topic with it.
+			err = nil
+		}
 		t.cancel()
 		t.wg.Wait()
 		if err != nil {
