@@ -11,8 +11,9 @@
 // exactly Config.Peers): the connection gater dials and accepts only them,
 // unless Config.Readers lets anyone connect, and even then gossip (peer
 // filter, RPC inspector, validator) and pull-sync (stream handler) serve
-// and hear replication peers only. The host redials lost peers every
-// Config.SyncInterval.
+// and hear replication peers only. Replication peers' connections are
+// protected from the connection manager's trimming. The host redials lost
+// peers (Config.Peers and AddPeer) every Config.SyncInterval.
 //
 // # Gossip
 //
@@ -49,11 +50,23 @@
 //
 // # Wiring
 //
+//	h, err := p2p.New(ctx, p2p.Config{Key: nodeKey, ListenAddrs: addrs,
+//		Peers: manifestNodes, Source: store, Checkpoints: tlog, Logger: log})
+//	topic, err := h.Join(electionID, p2p.Handler{Validate: node.applyFromPeer})
+//	...                              // on submission: check, store, then
+//	topic.Publish(ctx, entryBytes)
+//	note, err := h.FetchCheckpoint(ctx, peerID, electionID)
+//	st, err := h.SyncOnce(ctx, peerID, electionID) // e.g. before sealing
+//	defer h.Close()
+//
 // A node implements Source and CheckpointSource over its store and log,
 // passes them in Config, and calls Join for each election it serves with a
 // Handler whose Validate runs election.Record's check under the node's lock
 // and stores the entry: Accept for a new entry, Ignore for
-// election.ErrDuplicate, Retry for election.ErrTooEarly, Reject for every
-// other failure. Entries clients submit over HTTP are checked and stored by
-// the node, then passed to Topic.Publish.
+// election.ErrDuplicate and election.ErrTooLate (a peer that took a ballot
+// before it saw the close entry is not faulty; the seals settle the final
+// set), Retry for election.ErrTooEarly, Reject for every other failure.
+// Entries clients submit over HTTP are checked and stored by
+// the node, then passed to Topic.Publish. Host.Stats gives counters for the
+// node's metrics; Config.Registerer takes libp2p's own.
 package p2p

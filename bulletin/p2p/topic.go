@@ -182,6 +182,11 @@ func (t *Topic) Close() error {
 	t.once.Do(func() {
 		t.h.mu.Lock()
 		delete(t.h.topics, t.el)
+		for k := range t.h.cursors {
+			if k.el == t.el {
+				delete(t.h.cursors, k)
+			}
+		}
 		t.h.mu.Unlock()
 		t.mu.Lock()
 		t.closed = true
