@@ -1,0 +1,188 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/evote/evote/bulletin/store"
+	"github.com/evote/evote/election"
+)
+
+// Bounds on one batch of an election's queue: what one record check and
+// one group commit take at most.
+const (
+	maxBatchEntries = 1024
+	maxBatchBytes   = 64 << 20
+)
+
+// errVotingClosed refuses a client's new ballot after the close entry.
+var errVotingClosed = fmt.Errorf("voting is closed: this node takes no new ballots from clients after the close entry: %w", election.ErrTooLate)
+
+// job is one entry waiting in an election's queue.
+type job struct {
+	src   source
+	entry []byte
+	id    election.ID
+	typ   election.EntryType
+	done  chan outcome // buffered: the worker never waits for the caller
+}
+
+func (j *job) finish(el election.ID, index uint64, fresh bool, err error) {
+	j.done <- outcome{el: el, id: j.id, typ: j.typ, index: index, fresh: fresh, err: err}
+}
+
+// work is an election's worker: it takes every entry waiting, checks them
+// together and stores those that pass, until the node stops.
+func (n *Node) work(es *electionState) {
+	defer n.workers.Done()
+	for {
+		select {
+		case j := <-es.queue:
+			n.process(es, n.collect(es, j))
+		case <-n.stopping:
+			for {
+				select {
+				case j := <-es.queue:
+					j.finish(es.id, 0, false, errClosed)
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+// collect returns first and the jobs already waiting behind it, within the
+// batch bounds.
+func (n *Node) collect(es *electionState, first *job) []*job {
+	batch := []*job{first}
+	size := len(first.entry)
+	for len(batch) < maxBatchEntries && size < maxBatchBytes {
+		select {
+		case j := <-es.queue:
+			batch = append(batch, j)
+			size += len(j.entry)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// process checks a batch against the record and appends the entries that
+// pass, in the order the record took them, in one group commit; then it
+// answers every job.
+func (n *Node) process(es *electionState, jobs []*job) {
+	es.mu.Lock()
+	defer es.mu.Unlock()
+	if es.broken != nil {
+		for _, j := range jobs {
+			j.finish(es.id, 0, false, fmt.Errorf("node: election %s takes no entries: %w", es.id, es.broken))
+		}
+		return
+	}
+	todo := n.admit(es, jobs)
+	n.m.batch.Observe(float64(len(todo)))
+	bs := make([][]byte, len(todo))
+	for i, j := range todo {
+		bs[i] = j.entry
+	}
+	start := time.Now()
+	applied, errs := applyBatch(es.rec, bs)
+	n.m.apply.Observe(time.Since(start).Seconds())
+
+	var items []store.Item
+	var passed []int
+	for i, err := range errs {
+		if err == nil {
+			items = append(items, store.Item{ID: todo[i].id, Type: applied[i].Type, Bytes: todo[i].entry})
+			passed = append(passed, i)
+		}
+	}
+	indexes := make([]uint64, len(todo))
+	fresh := make([]bool, len(todo))
+	if len(items) > 0 {
+		n.appendLocked(es, items, passed, applied, errs, indexes, fresh)
+	}
+	for i, j := range todo {
+		if errors.Is(errs[i], election.ErrDuplicate) {
+			indexes[i], errs[i] = n.storedIndex(es, j)
+		}
+		j.finish(es.id, indexes[i], fresh[i], errs[i])
+	}
+}
+
+// admit refuses, by node policy, a client's new ballots once the election
+// is closed: the record still takes ballots then, since a replica may
+// receive late the ones its peers held before the close. It returns the
+// jobs left.
+func (n *Node) admit(es *electionState, jobs []*job) []*job {
+	if !es.closed {
+		return jobs
+	}
+	todo := jobs[:0:0]
+	for _, j := range jobs {
+		if j.src == sourceHTTP && (j.typ == election.TypeBallot || j.typ == election.TypeSpoiled) && !es.rec.Has(j.id) {
+			j.finish(es.id, 0, false, &election.CheckError{Check: election.CheckPhase, Entry: j.id, Type: j.typ, Err: errVotingClosed})
+			continue
+		}
+		todo = append(todo, j)
+	}
+	return todo
+}
+
+// appendLocked stores the entries that passed (items, at positions passed
+// of the batch) and fills in their indexes; on failure it sets their
+// errors and rebuilds the record, which is then ahead of the store.
+// Callers hold es.mu.
+func (n *Node) appendLocked(es *electionState, items []store.Item, passed []int, applied []*election.Entry,
+	errs []error, indexes []uint64, fresh []bool) {
+	start := time.Now()
+	// Not the callers' contexts: the batch serves many, and once the record
+	// holds the entries they must reach the store.
+	res, err := n.store.Append(context.Background(), es.id, items)
+	n.m.append.Observe(time.Since(start).Seconds())
+	if err != nil {
+		n.log.Error("append failed", "election", es.id, "entries", len(items), "err", err)
+		for _, i := range passed {
+			errs[i] = fmt.Errorf("node: storing the entry: %w", err)
+		}
+		n.rebuildLocked(es)
+		return
+	}
+	for k, i := range passed {
+		indexes[i] = res[k].Index
+		if res[k].Existing {
+			errs[i] = duplicateError(items[k].ID, items[k].Type)
+			continue
+		}
+		fresh[i] = true
+		es.size.Store(max(es.size.Load(), res[k].Index+1))
+		n.applied(es, applied[i])
+	}
+	n.checkpointAfterAppend(es)
+}
+
+// applied notes what a stored entry changes for the node: the close entry
+// starts sealing, the node's own seal ends it. Callers hold es.mu.
+func (n *Node) applied(es *electionState, e *election.Entry) {
+	switch {
+	case e.Type == election.TypeClose:
+		es.closed = true
+		n.log.Info("election closed", "election", es.id, "ballots", es.rec.NewSeal(0, [32]byte{}).Count)
+		n.maybeSealLocked(es)
+	case n.isOwnSeal(e):
+		es.sealed = true
+	}
+}
+
+// storedIndex returns the log index of a duplicate.
+func (n *Node) storedIndex(es *electionState, j *job) (uint64, error) {
+	st, err := n.store.Entry(context.Background(), es.id, j.id)
+	if err != nil {
+		return 0, fmt.Errorf("node: finding the stored copy of %s: %w", j.id, err)
+	}
+	return st.Index, duplicateError(j.id, j.typ)
+}
