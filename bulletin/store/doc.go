@@ -48,12 +48,15 @@
 // # Memory
 //
 // [DefaultOptions] sizes badger for a node that holds elections of a
-// million ballots (~3.5 KB each; 3.5 GB of entries, ~0.4 GB of keys, ids
-// and tree nodes). Entries above 512 bytes live in badger's value log, a
-// memory-mapped append-only file that costs page cache rather than heap,
-// and the LSM tree holds only keys, pointers and 32-byte hashes. Three
-// memtables of 16 MiB (badger's default is five of 64 MiB) bound the
-// write buffers to ~60 MB; tables are not compressed (their contents are
-// hashes and ids), so no block cache is needed, and table indexes and Bloom
-// filters stay in memory at ~15 MB for a million ballots.
+// million ballots (~3.5 KB each: 3.4 GB of value log, ~220 MB of tables
+// for keys, ids and tree nodes). Entries of 512 bytes or more live in
+// badger's value log, a memory-mapped append-only file whose pages are
+// page cache (reclaimable, shown as RssFile) rather than heap, and the LSM
+// tree holds only keys, value pointers and 32-byte hashes. Three memtables
+// of 16 MiB (badger's default is five of 64 MiB) bound the write buffers;
+// tables are not compressed (their contents are hashes and ids), so no
+// block cache is needed, and table indexes and Bloom filters stay in
+// memory. Measured loading a million 3.5 KB ballots (4 writers, 250 a
+// request; 2m20s): Go heap in use 90–330 MB, anonymous RSS under 300 MB;
+// after reopening, RSS 250 MB.
 package store
