@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/evote/evote/bulletin"
 	"github.com/evote/evote/bulletin/client"
 	"github.com/evote/evote/bulletin/tlog"
 	"github.com/evote/evote/election"
@@ -138,11 +139,15 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 	deadline := time.Now().Add(testTimeout)
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
+	start := time.Now()
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		<-tick.C
+	}
+	if os.Getenv("EVOTE_TEST_WAITS") != "" {
+		t.Logf("waited %v for %s", time.Since(start), what)
 	}
 }
 
@@ -191,4 +196,13 @@ func verifierOf(t testing.TB, pub ed25519.PublicKey) note.Verifier {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// parseNote opens a checkpoint note signed by the node with key pub.
+func parseNote(note []byte, pub ed25519.PublicKey) (*bulletin.Checkpoint, error) {
+	v, err := tlog.NewVerifier(pub)
+	if err != nil {
+		return nil, err
+	}
+	return tlog.ParseCheckpoint(note, v)
 }
