@@ -501,3 +501,34 @@ func processCPU() (time.Duration, bool) {
 	const tick = 10 * time.Millisecond // USER_HZ, 100 on Linux
 	return time.Duration(utime+stime) * tick, true
 }
+
+// FuzzApplyBytesBatch feeds a record file of arbitrary entries to a record
+// in the voting phase, in one batch and one by one: the errors and the
+// records must be the same.
+func FuzzApplyBytesBatch(f *testing.F) {
+	x := newBatchElection(f, 4)
+	b0, _ := x.ballot(f, 0, 0, 0)
+	b1, _ := x.ballot(f, 1, 0, 0)
+	closing := fxSign(TypeClose, x.id, nil, x.k.commission)
+	flipped := b1.Bytes()
+	flipped[len(flipped)-100] ^= 1
+	f.Add(EncodeRecordFile([][]byte{b0.Bytes(), b0.Bytes(), flipped, closing.Bytes(), b1.Bytes()}))
+	f.Add(EncodeRecordFile([][]byte{x.spoiled(f, 2, 0).Bytes(), resign(b0, b0.Payload, x.voters[3]).Bytes()}))
+	f.Fuzz(func(t *testing.T, file []byte) {
+		entries, err := DecodeRecordFile(file)
+		if err != nil {
+			return
+		}
+		want := x.record(t)
+		wantErrs := make([]error, len(entries))
+		for i, b := range entries {
+			_, wantErrs[i] = want.ApplyBytes(b)
+		}
+		got := x.record(t)
+		_, errs := got.ApplyBytesBatch(entries)
+		compareErrors(t, "batch", errs, wantErrs)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatal("the record differs from the one applied entry by entry")
+		}
+	})
+}
