@@ -16,12 +16,14 @@ import (
 )
 
 // The sweeps below set the constants of msm.go. They are long, so they run
-// only when asked:
+// only when asked, for a fixed number of rounds:
 //
-//	go test ./crypto/group/ -run '^$' -bench Tune -msmtune
+//	go test ./crypto/group/ -run '^$' -bench Tune -msmtune -benchtime 20x
 //
-// Each reports the calling thread's CPU time per point (cpu-ns/point), which
-// other processes on a shared machine disturb far less than wall time.
+// Each runs its variants in turn and reports, per variant, the fastest round
+// per point (variant-ns/point): in thread CPU time for one goroutine, which
+// other processes on a shared machine disturb far less than wall time, and
+// in wall time for several.
 var msmTune = flag.Bool("msmtune", false, "run the MSM tuning sweeps (BenchmarkTune*)")
 
 // clockThreadCPUTime is CLOCK_THREAD_CPUTIME_ID, which package syscall does
@@ -35,6 +37,14 @@ func msmThreadCPU(b *testing.B) int64 {
 		b.Fatalf("clock_gettime: %v", errno)
 	}
 	return ts.Nano()
+}
+
+// msmTuneSkip skips a sweep unless -msmtune asks for it, before it spends
+// seconds making its inputs.
+func msmTuneSkip(b *testing.B) {
+	if !*msmTune {
+		b.Skip("tuning sweep: run with -msmtune")
+	}
 }
 
 // msmTuneCompare runs the variants in turn, each serially on one locked
@@ -54,9 +64,6 @@ func msmTuneCompareWall(b *testing.B, n int, names []string, fns []func()) {
 }
 
 func msmTuneFastest(b *testing.B, n int, names []string, fns []func(), clock func(*testing.B) int64) {
-	if !*msmTune {
-		b.Skip("tuning sweep: run with -msmtune")
-	}
 	fastest := make([]int64, len(fns))
 	for b.Loop() {
 		for k, f := range fns {
@@ -75,6 +82,7 @@ func msmTuneFastest(b *testing.B, n int, names []string, fns []func(), clock fun
 // BenchmarkTuneParallel compares VarTimeMultiScalarMult with msmRefVarTime,
 // the implementation before msm_field.go, in wall time on GOMAXPROCS cores.
 func BenchmarkTuneParallel(b *testing.B) {
+	msmTuneSkip(b)
 	for _, n := range []int{64, 128, 192, 256, 1024, 37000} {
 		for _, bits := range []int{128, scalarBits} {
 			r := msmRand(b, uint64(n))
@@ -92,6 +100,7 @@ func BenchmarkTuneParallel(b *testing.B) {
 // BenchmarkTuneWidth runs the bucket method at the width windowWidth picks
 // and at its neighbours (reported as c-2 … c+2), for the sizes a worker sees.
 func BenchmarkTuneWidth(b *testing.B) {
+	msmTuneSkip(b)
 	for _, n := range []int{128, 256, 512, 1024, 4096, 18500, 37000} {
 		for _, bits := range []int{128, scalarBits} {
 			r := msmRand(b, uint64(n))
@@ -117,6 +126,7 @@ func BenchmarkTuneWidth(b *testing.B) {
 // BenchmarkTuneCrossover compares Straus and the bucket method on one thread
 // around pippengerMinPoints.
 func BenchmarkTuneCrossover(b *testing.B) {
+	msmTuneSkip(b)
 	for _, n := range []int{96, 112, 128, 144, 160, 192} {
 		r := msmRand(b, uint64(n))
 		s, q := msmRandomScalars(b, r, n), msmRandomPoints(b, r, n)
@@ -134,6 +144,7 @@ func BenchmarkTuneCrossover(b *testing.B) {
 // goroutines, in wall time: Straus on chunks of points, the bucket method on
 // ranges of windows.
 func BenchmarkTuneCrossoverParallel(b *testing.B) {
+	msmTuneSkip(b)
 	workers := runtime.GOMAXPROCS(0)
 	for _, n := range []int{24, 32, 48, 64, 96, 128} {
 		r := msmRand(b, uint64(n))
@@ -152,6 +163,7 @@ func BenchmarkTuneCrossoverParallel(b *testing.B) {
 // BenchmarkTuneElementAdd compares, on one thread, the field-level bucket
 // method with msmRefPippenger, each at its own best width.
 func BenchmarkTuneElementAdd(b *testing.B) {
+	msmTuneSkip(b)
 	for _, n := range []int{1024, 18500} {
 		for _, bits := range []int{128, scalarBits} {
 			r := msmRand(b, uint64(n))
