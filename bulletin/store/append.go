@@ -46,8 +46,8 @@ func (r *request) finish(result []Appended, err error) {
 // comes back as Existing. The items are stored all together or not at all.
 //
 // Preconditions, checked: at least one item; each item's ID is SHA-256 of
-// its Bytes, its Type is not 0 and its Bytes are at most
-// election.MaxEntrySize. The store does not check entries against the
+// its Bytes, its Type is not 0 and its Bytes are 1 to
+// election.MaxEntrySize long. The store does not check entries against the
 // election's rules: that is the caller's job (election.Record) and must
 // come first.
 //
@@ -86,6 +86,8 @@ func newRequest(el election.ID, items []Item) (*request, error) {
 		switch {
 		case it.Type == 0:
 			return nil, fmt.Errorf("store: append to %x…: item %d (%x…): type 0", el[:4], i, it.ID[:4])
+		case len(it.Bytes) == 0:
+			return nil, fmt.Errorf("store: append to %x…: item %d (%x…): no bytes", el[:4], i, it.ID[:4])
 		case len(it.Bytes) > election.MaxEntrySize:
 			return nil, fmt.Errorf("store: append to %x…: item %d (%x…): %d bytes, at most %d", el[:4], i, it.ID[:4], len(it.Bytes), election.MaxEntrySize)
 		case sha256.Sum256(it.Bytes) != it.ID:

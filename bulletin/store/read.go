@@ -264,8 +264,13 @@ func decodeStored(item *badger.Item, index uint64) (bulletin.Stored, error) {
 	if err != nil {
 		return bulletin.Stored{}, fmt.Errorf("entry %d: %w", index, err)
 	}
-	if len(v) <= entryHeaderSize {
-		return bulletin.Stored{}, fmt.Errorf("entry %d: stored value of %d bytes", index, len(v))
+	return decodeEntry(v, index)
+}
+
+// decodeEntry decodes the value under entryKey; it keeps v.
+func decodeEntry(v []byte, index uint64) (bulletin.Stored, error) {
+	if len(v) <= entryHeaderSize || v[0] == 0 {
+		return bulletin.Stored{}, fmt.Errorf("entry %d: stored value of %d bytes is not type ‖ id ‖ entry", index, len(v))
 	}
 	return bulletin.Stored{
 		Index: index,

@@ -206,6 +206,7 @@ func TestAppendPreconditions(t *testing.T) {
 	badID := item(2, 7, 100)
 	badID.ID[0] ^= 1
 	zeroType := item(3, 0, 100)
+	empty := Item{ID: sha256.Sum256(nil), Type: 7}
 	huge := Item{Type: 7, Bytes: make([]byte, election.MaxEntrySize+1)}
 	huge.ID = sha256.Sum256(huge.Bytes)
 	for name, items := range map[string][]Item{
@@ -213,6 +214,7 @@ func TestAppendPreconditions(t *testing.T) {
 		"bad id":    {good, badID},
 		"type 0":    {good, zeroType},
 		"too large": {good, huge},
+		"empty":     {good, empty},
 	} {
 		if _, err := s.Append(ctx, elA, items); err == nil {
 			t.Errorf("%s: accepted", name)
