@@ -36,6 +36,7 @@ func commands() []*cli.Command {
 	return []*cli.Command{
 		keygenCommand(),
 		electionCommand(),
+		nodeCommand(),
 	}
 }
 
