@@ -11,10 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/multiformats/go-multiaddr"
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/evote/evote/bulletin"
 	"github.com/evote/evote/bulletin/client"
+	"github.com/evote/evote/bulletin/store"
 	"github.com/evote/evote/bulletin/tlog"
 	"github.com/evote/evote/election"
 	"github.com/evote/evote/keyfile"
@@ -84,6 +86,7 @@ func testLogger(t testing.TB) *slog.Logger {
 // running is a node started by startNode.
 type running struct {
 	*Node
+	cfg    Config
 	cancel context.CancelFunc
 	done   chan error
 	client *client.Client
@@ -97,7 +100,7 @@ func startNode(t testing.TB, cfg Config) *running {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &running{Node: n, cancel: cancel, done: make(chan error, 1)}
+	r := &running{Node: n, cfg: cfg, cancel: cancel, done: make(chan error, 1)}
 	go func() { r.done <- n.Run(ctx) }()
 	select {
 	case <-n.Ready():
@@ -114,6 +117,22 @@ func startNode(t testing.TB, cfg Config) *running {
 	}
 	t.Cleanup(func() { r.stop(t) })
 	return r
+}
+
+// restart stops the node if it runs and starts it again on the same data
+// dir and the same addresses, with peers configured.
+func (r *running) restart(t testing.TB, peers []Peer) *running {
+	t.Helper()
+	cfg := r.cfg
+	cfg.HTTPListen = r.HTTPAddr()
+	cfg.P2PListen = nil
+	for _, a := range r.P2PAddrs() {
+		ma, _ := multiaddr.SplitLast(a) // without /p2p/
+		cfg.P2PListen = append(cfg.P2PListen, ma.String())
+	}
+	cfg.Peers = peers
+	r.stop(t)
+	return startNode(t, cfg)
 }
 
 // stop shuts the node down and waits for Run to return.
@@ -205,4 +224,13 @@ func parseNote(note []byte, pub ed25519.PublicKey) (*bulletin.Checkpoint, error)
 		return nil, err
 	}
 	return tlog.ParseCheckpoint(note, v)
+}
+
+// itemsOf returns entries as store items.
+func itemsOf(entries [][]byte) []store.Item {
+	out := make([]store.Item, len(entries))
+	for i, b := range entries {
+		out[i] = store.Item{ID: sha256.Sum256(b), Type: election.EntryType(b[2]), Bytes: b}
+	}
+	return out
 }

@@ -74,10 +74,14 @@ func TestOneNodeWholeRecord(t *testing.T) {
 			t.Fatalf("entry %d: %v", i, err)
 		}
 		switch i {
-		case 8: // voting: a ballot with a bad signature
+		case 8: // voting: a ballot with a bad signature, a partial too early
 			_, err := n.client.Submit(ctx, badSignature[0])
 			if ce := refusal(t, err); ce.Status != http.StatusUnprocessableEntity || ce.Check != election.CheckSignature {
 				t.Errorf("bad signature: %v, want 422 check 21", ce)
+			}
+			_, err = n.client.Submit(ctx, good[17])
+			if ce := refusal(t, err); ce.Status != http.StatusConflict || ce.Check != election.CheckPhase || ce.RetryAfter == 0 {
+				t.Errorf("partial during voting: %v, want 409 check 23 with a retry hint", ce)
 			}
 		case 13: // closed: the record takes ballots, the node not from clients
 			_, err := n.client.Submit(ctx, lateBallot[0])

@@ -1,0 +1,92 @@
+package node
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"testing"
+
+	"github.com/evote/evote/election"
+)
+
+// TestBatchIsOneCommit hands one worker batch the whole record after the
+// manifest, with a duplicate and a bad entry among it: the record takes the
+// entries in batch order (later ones depend on earlier ones), refuses only
+// the bad one, and the store commits the batch in one transaction.
+func TestBatchIsOneCommit(t *testing.T) {
+	n := openNode(t)
+	ctx := context.Background()
+	good := readRecord(t, "good_referendum.rec")
+	el := election.ID(sha256.Sum256(good[0]))
+	e, err := election.DecodeEntry(good[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := election.NewRecord(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.store.Append(ctx, el, itemsOf(good[:1])); err != nil {
+		t.Fatal(err)
+	}
+	// No worker: the test is the worker.
+	es := n.newElectionState(rec)
+	es.size.Store(1)
+	n.elections[el] = es
+
+	bad := extraEntries(t, "fail_37_ballot_options_swapped.rec", good)
+	var batch []*job
+	add := func(b []byte) *job {
+		j := &job{src: sourcePeer, entry: b, id: sha256.Sum256(b), typ: election.EntryType(b[2]), done: make(chan outcome, 1)}
+		batch = append(batch, j)
+		return j
+	}
+	for i := 1; i < len(good); i++ {
+		add(good[i])
+		if i == 9 {
+			add(good[8]) // a duplicate of an entry earlier in the batch
+			add(bad[0])
+		}
+	}
+	commits := n.store.Stats().Commits
+	n.process(es, batch)
+	if got := n.store.Stats().Commits - commits; got != 1 {
+		t.Errorf("%d commits for one batch", got)
+	}
+	index := uint64(1)
+	for k, j := range batch {
+		o := <-j.done
+		switch {
+		case k == 9: // the duplicate
+			if !errors.Is(o.err, election.ErrDuplicate) || o.index != 8 || o.fresh {
+				t.Errorf("duplicate in the batch: %+v", o)
+			}
+		case k == 10: // the bad ballot
+			var ce *election.CheckError
+			if !errors.As(o.err, &ce) || ce.Check != election.CheckBallotProofs {
+				t.Errorf("bad ballot: %v, want check 37", o.err)
+			}
+		default:
+			if o.err != nil || o.index != index || !o.fresh {
+				t.Errorf("batch entry %d: %+v, want index %d", k, o, index)
+			}
+			index++
+		}
+	}
+	if es.size.Load() != uint64(len(good)) || rec.Phase() != election.PhaseDone {
+		t.Errorf("after the batch: %d entries, phase %s", es.size.Load(), rec.Phase())
+	}
+}
+
+func TestHealth(t *testing.T) {
+	n := openNode(t)
+	es := &electionState{id: election.ID{1}}
+	n.elections[es.id] = es
+	if err := n.Health(context.Background()); err != nil {
+		t.Fatalf("healthy node: %v", err)
+	}
+	es.setBroken(errors.New("stored entry 7 does not replay"))
+	if err := n.Health(context.Background()); err == nil {
+		t.Error("a broken election left the node healthy")
+	}
+}
