@@ -250,15 +250,9 @@ func (n *Node) isOwnSeal(e *election.Entry) bool {
 }
 
 // applyBatch checks entries, in order, against rec and adds each one that
-// passes; applied[i] is the decoded entry when errs[i] is nil.
-//
-// TODO(ApplyBatch): use election.Record.ApplyBatch once it lands, so that
-// a batch's ballots are verified together.
+// passes; applied[i] is the decoded entry when errs[i] is nil. Ballots are
+// verified together (election.Record.ApplyBytesBatch): one batch of
+// proofs, signatures on all cores.
 func applyBatch(rec *election.Record, entries [][]byte) (applied []*election.Entry, errs []error) {
-	applied = make([]*election.Entry, len(entries))
-	errs = make([]error, len(entries))
-	for i, b := range entries {
-		applied[i], errs[i] = rec.ApplyBytes(b)
-	}
-	return applied, errs
+	return rec.ApplyBytesBatch(entries)
 }

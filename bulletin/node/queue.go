@@ -171,7 +171,7 @@ func (n *Node) applied(es *electionState, e *election.Entry) {
 	switch {
 	case e.Type == election.TypeClose:
 		es.closed = true
-		n.log.Info("election closed", "election", es.id, "ballots", es.rec.NewSeal(0, [32]byte{}).Count)
+		n.log.Info("election closed", "election", es.id)
 		n.maybeSealLocked(es)
 	case n.isOwnSeal(e):
 		es.sealed = true
