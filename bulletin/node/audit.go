@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
@@ -40,16 +41,31 @@ func (n *Node) auditLoop(ctx context.Context) {
 	}
 }
 
+// auditParallelism bounds the peers audited at once, so that unreachable
+// ones (each costing up to peerTimeout) do not hold up a round.
+const auditParallelism = 8
+
 // auditAll checks every manifest node's checkpoint of every election.
 func (n *Node) auditAll(ctx context.Context) {
+	sem := make(chan struct{}, auditParallelism)
+	var wg sync.WaitGroup
 	for _, es := range n.electionList() {
 		for _, mp := range es.peers {
-			if ctx.Err() != nil {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				wg.Wait()
 				return
 			}
-			n.auditPeer(ctx, es, mp)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				n.auditPeer(ctx, es, mp)
+			}()
 		}
 	}
+	wg.Wait()
 }
 
 // auditPeer fetches a peer's latest checkpoint of es, checks its signature

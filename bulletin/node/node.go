@@ -126,18 +126,26 @@ func (n *Node) PublicKey() ed25519.PublicKey { return n.pub }
 // is up.
 func (n *Node) Ready() <-chan struct{} { return n.ready }
 
-// HTTPAddr returns the address the HTTP API listens on, once Ready is
-// closed.
+// HTTPAddr returns the address the HTTP API listens on once Ready is
+// closed, and "" before.
 func (n *Node) HTTPAddr() string {
-	<-n.ready
-	return n.httpAddr
+	select {
+	case <-n.ready:
+		return n.httpAddr
+	default:
+		return ""
+	}
 }
 
 // P2PAddrs returns the node's libp2p addresses, each ending in /p2p/ and
-// its peer id, once Ready is closed.
+// its peer id, once Ready is closed, and nil before.
 func (n *Node) P2PAddrs() []multiaddr.Multiaddr {
-	<-n.ready
-	return slices.Clone(n.p2pAddrs)
+	select {
+	case <-n.ready:
+		return slices.Clone(n.p2pAddrs)
+	default:
+		return nil
+	}
 }
 
 // Run opens the store, rebuilds every election's record from it, starts
