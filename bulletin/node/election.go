@@ -68,7 +68,7 @@ func (n *Node) newElectionState(rec *election.Record) *electionState {
 
 // addElection makes es served: its peers allowed, its worker started, its
 // topic joined (once the host runs) and its first checkpoint signed.
-func (n *Node) addElection(ctx context.Context, es *electionState) error {
+func (n *Node) addElection(es *electionState) error {
 	n.mu.Lock()
 	n.elections[es.id] = es
 	for id := range es.peers {
@@ -77,7 +77,8 @@ func (n *Node) addElection(ctx context.Context, es *electionState) error {
 	n.mu.Unlock()
 	n.workers.Add(1)
 	go n.work(es)
-	if err := n.signCheckpoint(ctx, es); err != nil {
+	// Not a client's context: the election is served from now on.
+	if err := n.signCheckpoint(context.Background(), es); err != nil {
 		return err
 	}
 	if n.host != nil {
@@ -123,7 +124,7 @@ func (n *Node) startElection(ctx context.Context, b []byte, id election.ID) outc
 	}
 	es.size.Store(res[0].Index + 1)
 	o.index, o.fresh = res[0].Index, true
-	if err := n.addElection(ctx, es); err != nil {
+	if err := n.addElection(es); err != nil {
 		n.log.Error("starting election", "election", id, "err", err)
 	}
 	n.log.Info("election started", "election", id, "title", es.manifest.Title, "listed", es.listed,
@@ -163,7 +164,7 @@ func (n *Node) loadElections(ctx context.Context) error {
 		es.setBroken(err)
 		es.size.Store(st.size)
 		es.closed, es.sealed = st.closed, st.sealed
-		if err := n.addElection(ctx, es); err != nil {
+		if err := n.addElection(es); err != nil {
 			return err
 		}
 		n.log.Info("election loaded", "election", el, "entries", st.size, "phase", rec.Phase(), "took", time.Since(start))

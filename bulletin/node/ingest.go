@@ -83,19 +83,23 @@ func (n *Node) ingest(ctx context.Context, src source, b []byte) outcome {
 		n.count(src, o)
 		return o
 	}
-	return n.ingestTo(ctx, es, src, b)
+	return n.ingestID(ctx, es, src, b, id)
 }
 
 // ingestTo runs an entry of election es through its queue, unless the log
 // holds it already.
 func (n *Node) ingestTo(ctx context.Context, es *electionState, src source, b []byte) outcome {
-	o := n.enqueue(ctx, es, src, b)
+	return n.ingestID(ctx, es, src, b, sha256.Sum256(b))
+}
+
+// ingestID is ingestTo for an entry whose id, SHA-256 of b, is known.
+func (n *Node) ingestID(ctx context.Context, es *electionState, src source, b []byte, id election.ID) outcome {
+	o := n.enqueue(ctx, es, src, b, id)
 	n.count(src, o)
 	return o
 }
 
-func (n *Node) enqueue(ctx context.Context, es *electionState, src source, b []byte) outcome {
-	id := election.ID(sha256.Sum256(b))
+func (n *Node) enqueue(ctx context.Context, es *electionState, src source, b []byte, id election.ID) outcome {
 	var typ election.EntryType
 	if len(b) > 2 {
 		typ = election.EntryType(b[2])
