@@ -171,8 +171,8 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 }
 
 // holds reports whether the node's log of el holds entry b.
-func (r *running) holds(el election.ID, b []byte) bool {
-	_, err := r.store.Entry(context.Background(), el, sha256.Sum256(b))
+func (n *Node) holds(el election.ID, b []byte) bool {
+	_, err := n.store.Entry(context.Background(), el, sha256.Sum256(b))
 	return err == nil
 }
 

@@ -39,6 +39,9 @@ type outcome struct {
 	index  uint64 // log index, when err is nil or a duplicate
 	fresh  bool   // stored by this call (not a duplicate)
 	err    error
+	// before is the record's phase when the batch that checked the entry
+	// began (0 if no batch did).
+	before election.Phase
 }
 
 // entryHeader is the size of an entry's version, type and election fields,

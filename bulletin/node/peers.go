@@ -129,13 +129,42 @@ func (n *Node) validator(es *electionState) func(ctx context.Context, from peer.
 			return p2p.Ignore
 		case errors.Is(o.err, election.ErrTooEarly):
 			return p2p.Retry
+		case errors.As(o.err, &ce) && orderDependent(ce, o.before):
+			return p2p.Retry
 		case errors.As(o.err, &ce):
+			n.log.Warn("entry from a peer rejected", "election", es.id, "peer", es.peers[from].node.Name, "err", o.err)
 			return p2p.Reject
 		default:
 			// Our failure (storage, shutdown), not the entry's: offer it again.
 			return p2p.Retry
 		}
 	}
+}
+
+// orderDependent reports whether a peer's entry may have failed only
+// because entries before it in the peer's log have not reached this node
+// yet: gossip does not keep the order, and pull-sync checks a page's
+// entries concurrently. The record says so for most such cases
+// (election.ErrTooEarly), but not for these two, which are retried rather
+// than rejected for good:
+//
+//   - check 22 for a ballot or spoiled ballot checked in a batch that began
+//     during setup: its credential may be on a part of the credential list
+//     that had not arrived;
+//   - check 35 for the open entry: a dealing, complaint or reveal that the
+//     commission's outcome counts may not have arrived.
+//
+// A peer that serves such an entry and never the ones it needs costs this
+// node a retry slot and a re-read of its log from that entry on each sync,
+// not a wrong record.
+func orderDependent(ce *election.CheckError, before election.Phase) bool {
+	switch ce.Check {
+	case election.CheckOpenCeremony:
+		return true
+	case election.CheckAuthor:
+		return (ce.Type == election.TypeBallot || ce.Type == election.TypeSpoiled) && before == election.PhaseSetup
+	}
+	return false
 }
 
 // logSource serves the node's logs and checkpoints to its peers.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/evote/evote/bulletin/store"
@@ -30,7 +31,11 @@ type job struct {
 }
 
 func (j *job) finish(el election.ID, index uint64, fresh bool, err error) {
-	j.done <- outcome{el: el, id: j.id, typ: j.typ, index: index, fresh: fresh, err: err}
+	j.finishIn(el, index, fresh, err, 0)
+}
+
+func (j *job) finishIn(el election.ID, index uint64, fresh bool, err error, before election.Phase) {
+	j.done <- outcome{el: el, id: j.id, typ: j.typ, index: index, fresh: fresh, err: err, before: before}
 }
 
 // work is an election's worker: it takes every entry waiting, checks them
@@ -54,21 +59,82 @@ func (n *Node) work(es *electionState) {
 	}
 }
 
-// collect returns first and the jobs already waiting behind it, within the
-// batch bounds.
+// A batch that starts with a peer's entry lingers for the rest of the
+// peer's page: pull-sync offers a page's entries concurrently, so they
+// reach the queue a little apart, and the record takes them best together
+// (see causalRank).
+const (
+	linger    = time.Millisecond
+	maxLinger = 5 * time.Millisecond
+)
+
+// collect returns first and the jobs waiting behind it, within the batch
+// bounds, in causal order.
 func (n *Node) collect(es *electionState, first *job) []*job {
 	batch := []*job{first}
 	size := len(first.entry)
+	var quiet, deadline <-chan time.Time
+	if first.src == sourcePeer {
+		deadline = time.After(maxLinger)
+	}
 	for len(batch) < maxBatchEntries && size < maxBatchBytes {
 		select {
 		case j := <-es.queue:
 			batch = append(batch, j)
 			size += len(j.entry)
+			continue
 		default:
-			return batch
 		}
+		if deadline == nil {
+			break
+		}
+		quiet = time.After(linger)
+		select {
+		case j := <-es.queue:
+			batch = append(batch, j)
+			size += len(j.entry)
+			continue
+		case <-quiet:
+		case <-deadline:
+		}
+		break
 	}
+	slices.SortStableFunc(batch, func(a, b *job) int { return causalRank(a.typ) - causalRank(b.typ) })
 	return batch
+}
+
+// causalRank orders entry types as an election's phases do: the entries an
+// entry may depend on come first (credentials before ballots, the key
+// ceremony before the open entry, the close before seals, seals before
+// partial decryptions, those before the result). A batch is checked in
+// this order, arrival order within a type, so that entries that reach the
+// node out of order — gossip keeps no order, and pull-sync checks a page
+// concurrently — are taken as their log had them. Ballots rank before the
+// close: a ballot the record takes after the close it takes before it too.
+func causalRank(t election.EntryType) int {
+	switch t {
+	case election.TypeCredentials:
+		return 1
+	case election.TypeDealing:
+		return 2
+	case election.TypeComplaint:
+		return 3
+	case election.TypeReveal:
+		return 4
+	case election.TypeOpen:
+		return 5
+	case election.TypeBallot, election.TypeSpoiled:
+		return 6
+	case election.TypeClose:
+		return 7
+	case election.TypeSeal:
+		return 8
+	case election.TypePartial:
+		return 9
+	case election.TypeResult:
+		return 10
+	}
+	return 0
 }
 
 // process checks a batch against the record and appends the entries that
@@ -84,6 +150,7 @@ func (n *Node) process(es *electionState, jobs []*job) {
 		return
 	}
 	todo := n.admit(es, jobs)
+	before := es.rec.Phase()
 	n.m.batch.Observe(float64(len(todo)))
 	bs := make([][]byte, len(todo))
 	for i, j := range todo {
@@ -110,7 +177,7 @@ func (n *Node) process(es *electionState, jobs []*job) {
 		if errors.Is(errs[i], election.ErrDuplicate) {
 			indexes[i], errs[i] = n.storedIndex(es, j)
 		}
-		j.finish(es.id, indexes[i], fresh[i], errs[i])
+		j.finishIn(es.id, indexes[i], fresh[i], errs[i], before)
 	}
 }
 

@@ -2,10 +2,14 @@ package node
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"errors"
 	"testing"
 
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/evote/evote/bulletin/p2p"
 	"github.com/evote/evote/election"
 )
 
@@ -88,5 +92,56 @@ func TestHealth(t *testing.T) {
 	es.setBroken(errors.New("stored entry 7 does not replay"))
 	if err := n.Health(context.Background()); err == nil {
 		t.Error("a broken election left the node healthy")
+	}
+}
+
+// TestValidatorVerdicts checks what the node tells gossip and pull-sync
+// about each kind of entry from a peer.
+func TestValidatorVerdicts(t *testing.T) {
+	n := openNode(t)
+	ctx := context.Background()
+	good := readRecord(t, "good_referendum.rec")
+	el := election.ID(sha256.Sum256(good[0]))
+	if o := n.startElection(ctx, good[0], el); o.err != nil {
+		t.Fatal(o.err)
+	}
+	t.Cleanup(n.stopWorkers)
+	es := n.election(el)
+	var from, stranger peer.ID
+	for id := range es.peers {
+		from = id
+	}
+	stranger, err := peer.Decode(election.PeerID(testKey("stranger").Public().(ed25519.PublicKey)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	validate := n.validator(es)
+	otherManifest := extraEntries(t, "fail_24_manifest_group.rec", good)
+	badSignature := extraEntries(t, "fail_21_bad_signature.rec", good)
+	ineligible := extraEntries(t, "fail_22_ineligible_credential.rec", good)
+	for _, c := range []struct {
+		name  string
+		from  peer.ID
+		entry []byte
+		want  p2p.Result
+	}{
+		{"credentials", from, good[1], p2p.Accept},
+		{"credentials again", from, good[1], p2p.Ignore},
+		{"the election's manifest", from, good[0], p2p.Ignore},
+		{"another manifest", from, otherManifest[0], p2p.Reject},
+		// Entries that may be valid once the ones before them arrive.
+		{"open before the ceremony", from, good[7], p2p.Retry},
+		{"ballot by a credential not (yet) on the list", from, ineligible[0], p2p.Retry},
+		{"ballot with a bad signature", from, badSignature[0], p2p.Reject},
+		{"partial before decryption", from, good[17], p2p.Retry},
+		{"from a peer not in the manifest", stranger, good[2], p2p.Reject},
+		{"garbage", from, []byte("garbage"), p2p.Reject},
+	} {
+		if got := validate(ctx, c.from, c.entry); got != c.want {
+			t.Errorf("%s: %s, want %s", c.name, got, c.want)
+		}
+	}
+	if n.holds(el, good[2]) {
+		t.Error("an entry from a peer outside the manifest was stored")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/evote/evote/election"
 )
@@ -63,8 +64,13 @@ func (n *Node) seal(ctx context.Context, es *electionState) {
 	}
 }
 
+// sealSyncAttempts is how many times the node tries to pull from a
+// reachable peer before it seals without that peer's log.
+const sealSyncAttempts = 3
+
 // syncBeforeSeal pulls es from one manifest node, connecting first if need
-// be, within SealSyncTimeout; a node that cannot be reached is skipped.
+// be, within SealSyncTimeout; a node that cannot be reached is skipped, one
+// whose sync fails is tried again a few times.
 func (n *Node) syncBeforeSeal(ctx context.Context, es *electionState, mp *manifestPeer) {
 	ctx, cancel := context.WithTimeout(ctx, n.cfg.SealSyncTimeout)
 	defer cancel()
@@ -75,12 +81,21 @@ func (n *Node) syncBeforeSeal(ctx context.Context, es *electionState, mp *manife
 			return
 		}
 	}
-	st, err := n.host.SyncOnce(ctx, id, es.id)
-	if err != nil {
-		n.log.Warn("sealing: sync failed, sealing without it", "election", es.id, "peer", mp.node.Name, "err", err)
-		return
+	for attempt := 1; ; attempt++ {
+		st, err := n.host.SyncOnce(ctx, id, es.id)
+		if err == nil {
+			n.log.Info("sealing: synced", "election", es.id, "peer", mp.node.Name, "fetched", st.Fetched, "accepted", st.Accepted)
+			return
+		}
+		if attempt == sealSyncAttempts || ctx.Err() != nil {
+			n.log.Warn("sealing: sync failed, sealing without it", "election", es.id, "peer", mp.node.Name, "err", err)
+			return
+		}
+		select {
+		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
+		case <-ctx.Done():
+		}
 	}
-	n.log.Info("sealing: synced", "election", es.id, "peer", mp.node.Name, "fetched", st.Fetched, "accepted", st.Accepted)
 }
 
 // sealEntry returns this node's signed seal entry of the ballot set its
