@@ -23,11 +23,13 @@
 // already holds is answered from the store at once. Any other goes to its
 // election's queue, where one worker takes every entry waiting, checks them
 // together against the election's Record (the same rules the verifier
-// replays; ballots are verified in one batch), and appends those that pass
-// to the store in one group commit. Only then, with the entries durable,
-// are the callers answered: a client gets a receipt signed by the node
-// (docs/SPEC.md §8.1) and its entry is published to gossip; a peer's entry
-// is forwarded by gossipsub itself. The worker holds the election's lock
+// replays; election.Record.ApplyBytesBatch verifies the ballots in one
+// batch), and appends those that pass to the store in one group commit.
+// Only then, with the entries durable, are the callers answered: a client
+// gets a receipt signed by the node (docs/SPEC.md §8.1) and its entry is
+// published to gossip; an entry that came by gossip is forwarded by
+// gossipsub itself, and one that came by pull-sync is not republished (the
+// other peers pull it the same way). The worker holds the election's lock
 // from the check to the append, so the log order is the order in which the
 // Record accepted the entries and a restart replays it without error.
 //
@@ -36,6 +38,16 @@
 // later retry when it came from a peer. After the close entry the node takes
 // no new ballots from clients (it keeps taking those its peers held before
 // the close).
+//
+// Entries from peers reach the node out of their log order: gossip keeps
+// none, and pull-sync checks a page's entries concurrently. So a batch
+// that starts with a peer's entry waits a moment for the rest of the page,
+// and every batch is checked in causal order (causalRank: the credential
+// list and the key ceremony before the open entry, ballots before the
+// close, seals before partial decryptions). Two record checks that do not
+// say ErrTooEarly when an earlier entry is missing — the open entry's key
+// ceremony outcome (check 35) and a ballot's author during setup (check
+// 22) — are retried rather than rejected when a peer's entry fails them.
 //
 // # Checkpoints and evidence
 //
