@@ -2,6 +2,7 @@ package group
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/gtank/ristretto255"
@@ -76,5 +77,35 @@ func BenchmarkVarTimeMSM_ElementAdd(b *testing.B) {
 				msmReportPerPoint(b, n)
 			})
 		}
+	}
+}
+
+// BenchmarkVarTimeMSM_BatchShape has the shape of the multi-scalar
+// multiplications of contest.VerifyBatch at batch=1024 (measured): two
+// concurrent calls of 18,433 points each, of which 5,121 have full-length
+// scalars and the rest 128-bit batch coefficients. element is msmRefVarTime,
+// the implementation before msm_field.go, for a ratio within one run.
+func BenchmarkVarTimeMSM_BatchShape(b *testing.B) {
+	const n, full = 18433, 5121
+	r := msmRand(b, n)
+	q := msmRandomPoints(b, r, n)
+	s := msmShortScalars(b, r, n, 128)
+	long := msmRandomScalars(b, r, full)
+	for i := range long {
+		s[i*n/full] = long[i]
+	}
+	for _, impl := range []struct {
+		name string
+		f    func([]*Scalar, []*Point) *Point
+	}{{"field", VarTimeMultiScalarMult}, {"element", msmRefVarTime}} {
+		b.Run(impl.name, func(b *testing.B) {
+			for b.Loop() {
+				var wg sync.WaitGroup
+				wg.Go(func() { impl.f(s, q) })
+				wg.Go(func() { impl.f(s, q) })
+				wg.Wait()
+			}
+			msmReportPerPoint(b, 2*n)
+		})
 	}
 }
