@@ -96,16 +96,9 @@ func (e *Entry) VerifySignature() error {
 // the type known, the lengths exact, nothing trailing. It does not check the
 // signature or the payload; see VerifySignature and the record's rules.
 func DecodeEntry(b []byte) (*Entry, error) {
-	r := wire.NewReader(b)
-	e := &Entry{}
-	e.Version = r.U16("version")
-	e.Type = EntryType(r.U8("type"))
-	copy(e.Election[:], r.Fixed("election", IDSize))
-	e.Author = r.Fixed("author", ed25519.PublicKeySize)
-	e.Payload = r.Bytes32("payload", MaxPayload)
-	e.Signature = r.Fixed("signature", ed25519.SignatureSize)
-	if err := r.Finish(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrEncoding, err)
+	e, err := decodeEnvelope(b)
+	if err != nil {
+		return nil, err
 	}
 	if e.Version != ProtocolVersion {
 		return nil, fmt.Errorf("%w: %d (this is version %d)", ErrVersion, e.Version, ProtocolVersion)
