@@ -23,6 +23,7 @@ import (
 	"regexp"
 
 	"github.com/evote/evote/crypto/threshold"
+	"github.com/evote/evote/internal/atomicfile"
 )
 
 // Role is what a key is for; a key file names its role, and loading a key
@@ -62,7 +63,7 @@ var (
 	ErrFormat = errors.New("malformed key file")
 	ErrMode   = errors.New("key file readable by others")
 	ErrRole   = errors.New("wrong key role")
-	ErrExists = errors.New("key file exists")
+	ErrExists = atomicfile.ErrExists
 )
 
 // namePattern keeps names usable as file names on every system and free of

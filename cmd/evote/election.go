@@ -1,21 +1,19 @@
 package main
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/evote/evote/election"
 	"github.com/evote/evote/election/config"
+	"github.com/evote/evote/internal/atomicfile"
 	"github.com/evote/evote/keyfile"
 )
 
@@ -59,7 +57,7 @@ func electionInit(c *cli.Context) error {
 		_, err := c.App.Writer.Write(config.Template())
 		return err
 	}
-	if err := writeFileAtomic(out, config.Template(), 0o644, c.Bool("force")); err != nil {
+	if err := atomicfile.Write(out, config.Template(), 0o644, c.Bool("force")); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "wrote %s: replace every <placeholder>, then run: evote election validate %s\n", out, out)
@@ -143,7 +141,7 @@ func electionCreate(c *cli.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("signing the manifest of %s: %w", path, err)
 	}
-	if err := writeFileAtomic(out, entry.Bytes(), 0o644, force); err != nil {
+	if err := atomicfile.Write(out, entry.Bytes(), 0o644, force); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.App.ErrWriter, "wrote %s: the signed manifest of %q\n", out, m.Title)
@@ -262,55 +260,4 @@ func flagsAfterArgs(action func(c *cli.Context, args []string) error) cli.Action
 // (status exitUsage), with a pointer to its help.
 func usageError(c *cli.Context, format string, args ...any) error {
 	return cli.Exit(fmt.Sprintf("%s: %s; run '%s --help' for usage", c.Command.FullName(), fmt.Sprintf(format, args...), c.Command.HelpName), exitUsage)
-}
-
-// writeFileAtomic writes data to path with mode perm so that path holds
-// either the complete data or what it held before, never a part: the data
-// goes to a temporary file beside path, is synced, and is then moved into
-// place. Without replace, path must not exist: the move is a hard link,
-// which unlike a rename fails if the target exists, so a file created by
-// someone else meanwhile is not overwritten either.
-func writeFileAtomic(path string, data []byte, perm fs.FileMode, replace bool) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // after a link or a failure; a no-op after a rename
-	if err := writeSync(f, data, perm); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if replace {
-		if err := os.Rename(tmp, path); err != nil {
-			return fmt.Errorf("writing %s: %w", path, err)
-		}
-		return nil
-	}
-	if err := os.Link(tmp, path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%s exists; remove it or pass --force to replace it", path)
-		}
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
-}
-
-// writeSync sets f's mode (CreateTemp makes it 0600), writes data, syncs
-// and closes f.
-func writeSync(f *os.File, data []byte, perm fs.FileMode) error {
-	err := f.Chmod(perm)
-	if err == nil {
-		_, err = io.Copy(f, bytes.NewReader(data))
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }

@@ -284,32 +284,6 @@ func TestElectionCreateWritesNothingOnError(t *testing.T) {
 	}
 }
 
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "f")
-	if err := writeFileAtomic(path, []byte("one"), 0o640, false); err != nil {
-		t.Fatal(err)
-	}
-	if err := writeFileAtomic(path, []byte("two"), 0o640, false); err == nil {
-		t.Error("second write without replace succeeded")
-	}
-	if err := writeFileAtomic(path, []byte("three"), 0o640, true); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := os.ReadFile(path); string(got) != "three" {
-		t.Errorf("file holds %q", got)
-	}
-	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o640 {
-		t.Errorf("mode %v, want 0640", fi.Mode().Perm())
-	}
-	if err := writeFileAtomic(filepath.Join(dir, "no-dir", "f"), []byte("x"), 0o644, false); err == nil {
-		t.Error("write into a missing directory succeeded")
-	}
-	if names := dirFiles(t, dir); !slices.Equal(names, []string{"f"}) {
-		t.Errorf("files left: %q", names)
-	}
-}
-
 // TestFlagsAfterArgs: create takes its flags before or after FILE, under
 // any of their names, and still refuses unknown ones.
 func TestFlagsAfterArgs(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/evote/evote/bulletin/node"
+	"github.com/evote/evote/internal/atomicfile"
 )
 
 // nodeCommand is the board operator's command group: run a bulletin-board
@@ -85,7 +86,7 @@ func announceReady(c *cli.Context, n *node.Node) error {
 	}
 	fmt.Fprintf(c.App.Writer, "ready %s %s\n", fields[0], fields[1])
 	if path := c.String("ready-file"); path != "" {
-		if err := writeFileAtomic(path, []byte(strings.Join(fields, "\n")+"\n"), 0o644, true); err != nil {
+		if err := atomicfile.Write(path, []byte(strings.Join(fields, "\n")+"\n"), 0o644, true); err != nil {
 			return fmt.Errorf("ready file: %w", err)
 		}
 	}
@@ -117,7 +118,7 @@ func nodeInit(c *cli.Context) error {
 		_, err := c.App.Writer.Write(node.Template())
 		return err
 	}
-	if err := writeFileAtomic(out, node.Template(), 0o644, c.Bool("force")); err != nil {
+	if err := atomicfile.Write(out, node.Template(), 0o644, c.Bool("force")); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "wrote %s: replace every <placeholder>, then run: evote node run --config %s\n", out, out)
