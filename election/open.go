@@ -86,6 +86,14 @@ func checkOpen(r *Record, in *incoming) (func(), error) {
 		return nil, failf(CheckOpenCredentials, "%w: the credential list has %d of %d parts on the record",
 			ErrTooEarly, r.creds.parts, r.creds.total)
 	}
+	// A qualified dealer whose dealing has not reached this replica yet is a
+	// missing dependency, not a wrong open: replicas receive entries in
+	// different orders, and rejecting here would split them for good.
+	for _, d := range o.Qualified {
+		if _, ok := r.commitments[d]; !ok && d >= 1 && d <= r.params.N {
+			return nil, failf(CheckOpenCeremony, "%w: trustee %d's dealing is not on the record", ErrTooEarly, d)
+		}
+	}
 	res, err := r.qualify()
 	if err != nil {
 		return nil, checkError(CheckOpenCeremony, err)
