@@ -37,6 +37,12 @@ func commands() []*cli.Command {
 		keygenCommand(),
 		electionCommand(),
 		nodeCommand(),
+		trusteeCommand(),
+		voteCommand(),
+		kioskCommand(),
+		tallyCommand(),
+		verifyCommand(),
+		recordCommand(),
 	}
 }
 

@@ -28,6 +28,9 @@ func electionCommand() *cli.Command {
 			electionValidateCommand(),
 			electionCreateCommand(),
 			electionCredentialsCommand(),
+			electionPublishCommand(),
+			electionOpenCommand(),
+			electionCloseCommand(),
 		},
 	}
 }
