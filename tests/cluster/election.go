@@ -1,0 +1,284 @@
+package cluster
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/evote/evote/crypto/group"
+	"github.com/evote/evote/crypto/threshold"
+	"github.com/evote/evote/election"
+)
+
+// Election is an election a cluster published.
+type Election struct {
+	ID           election.ID
+	Manifest     *election.Manifest
+	ManifestFile string // the signed manifest entry
+	Config       string // the YAML config it was made from
+	// CredentialsDir is the output of `evote election credentials`.
+	CredentialsDir string
+	// Codes are the voters' credential codes, in roll order.
+	Codes []string
+	// Posted are the entries published, in order (manifest first).
+	Posted [][]byte
+}
+
+// ElectionConfig writes a copy of election-configs/name with the
+// commission key, trustees, nodes and seal quorum replaced by the
+// cluster's, and returns its path. Everything else (contests, styles,
+// schedule) is the file's own.
+func (c *Cluster) ElectionConfig(t testing.TB, name string) string {
+	t.Helper()
+	src := filepath.Join(ModuleRoot(t), "election-configs", name)
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("%s: %v", src, err)
+	}
+	root := doc.Content[0]
+	set := func(key string, v any) {
+		var n yaml.Node
+		if err := n.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if root.Content[i].Value == key {
+				root.Content[i+1] = &n
+				return
+			}
+		}
+		root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, &n)
+	}
+	set("commission_key", hex.EncodeToString(c.Commission.SigningKey.Public().(ed25519.PublicKey)))
+	type member struct {
+		Name          string `yaml:"name"`
+		SigningKey    string `yaml:"signing_key"`
+		EncryptionKey string `yaml:"encryption_key"`
+	}
+	var members []member
+	for _, tr := range c.Trustees {
+		pub, err := tr.Secret.Public()
+		if err != nil {
+			t.Fatal(err)
+		}
+		members = append(members, member{tr.Name, hex.EncodeToString(pub.SigningKey), hex.EncodeToString(pub.EncryptionKey)})
+	}
+	set("trustees", struct {
+		Threshold int      `yaml:"threshold"`
+		Members   []member `yaml:"members"`
+	}{c.Threshold, members})
+	type node struct {
+		Name       string   `yaml:"name"`
+		SigningKey string   `yaml:"signing_key"`
+		PeerID     string   `yaml:"peer_id"`
+		Addrs      []string `yaml:"addrs"`
+		HTTP       string   `yaml:"http"`
+	}
+	var nodes []node
+	for _, n := range c.Nodes {
+		nodes = append(nodes, node{n.Name, hex.EncodeToString(n.Secret.SigningKey.Public().(ed25519.PublicKey)), n.PeerID(), n.Addrs(), n.URL()})
+	}
+	set("nodes", nodes)
+	set("seal_quorum", 2*len(c.Nodes)/3+1)
+	out, err := yaml.Marshal(&doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(c.Dir, name)
+	if err := os.WriteFile(path, out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// Publish makes the election of config with `evote election create`,
+// issues credentials to voters with `evote election credentials` (args
+// adds flags, such as "--style", "ward-1"), posts everything with `evote
+// election publish`, and waits until every running node holds it all.
+func (c *Cluster) Publish(t testing.TB, config string, voters int, args ...string) *Election {
+	t.Helper()
+	base := filepath.Join(c.Dir, "election-"+strconv.Itoa(len(c.published)+1))
+	if err := os.MkdirAll(base, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	e := &Election{Config: config, ManifestFile: filepath.Join(base, "manifest.entry"), CredentialsDir: filepath.Join(base, "credentials")}
+	c.MustEvote("election", "create", config, "--commission-key", c.CommissionKey, "--out", e.ManifestFile)
+	c.MustEvote(append([]string{"election", "credentials", "--manifest", e.ManifestFile, "--count", strconv.Itoa(voters),
+		"--commission-key", c.CommissionKey, "--out", e.CredentialsDir}, args...)...)
+	parts, err := filepath.Glob(filepath.Join(e.CredentialsDir, "public", "credentials-*.entry"))
+	if err != nil || len(parts) == 0 {
+		t.Fatalf("no credential list in %s: %v", e.CredentialsDir, err)
+	}
+	sort.Strings(parts)
+	c.MustEvote(append(append([]string{"election", "publish", "--manifest", e.ManifestFile}, c.NodeArgs()...), parts...)...)
+
+	mb, err := os.ReadFile(e.ManifestFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.ID = sha256.Sum256(mb)
+	me, err := election.DecodeEntry(mb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Manifest, err = election.DecodeManifest(me.Payload); err != nil {
+		t.Fatal(err)
+	}
+	e.Posted = append(e.Posted, mb)
+	for _, p := range parts {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Posted = append(e.Posted, b)
+	}
+	e.Codes = readCodes(t, filepath.Join(e.CredentialsDir, "secret", "credentials.csv"))
+	c.WaitAllHold(t, e, e.Posted...)
+	c.published = append(c.published, e)
+	return e
+}
+
+// readCodes returns the code column of a credentials CSV.
+func readCodes(t testing.TB, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("%s: %v (%d rows)", path, err, len(rows))
+	}
+	col := -1
+	for i, h := range rows[0] {
+		if h == "code" {
+			col = i
+		}
+	}
+	if col < 0 {
+		t.Fatalf("%s: no code column in %v", path, rows[0])
+	}
+	var codes []string
+	for _, r := range rows[1:] {
+		codes = append(codes, r[col])
+	}
+	return codes
+}
+
+// WaitAllHold waits until every running node holds every entry.
+func (c *Cluster) WaitAllHold(t testing.TB, e *Election, entries ...[]byte) {
+	t.Helper()
+	ctx := context.Background()
+	for _, n := range c.Nodes {
+		if !n.Running() {
+			continue
+		}
+		cl := n.Client(t)
+		for i, b := range entries {
+			id := election.ID(sha256.Sum256(b))
+			WaitFor(t, fmt.Sprintf("%s to hold entry %d (%x)", n.Name, i, id[:6]), func() bool {
+				_, err := cl.Entry(ctx, e.ID, id)
+				return err == nil
+			})
+		}
+	}
+}
+
+// Submit posts entry b to the cluster (any node that answers).
+func (c *Cluster) Submit(t testing.TB, b []byte) {
+	t.Helper()
+	if _, err := c.Client(t).Submit(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Shares are the trustees' secret shares of the joint key, by trustee
+// index (1-based; index 0 unused), as OpenDirect computed them.
+type Shares []*group.Scalar
+
+// OpenDirect runs the key ceremony in the test process, as honest trustees
+// would (every dealing valid, no complaint), posts every dealing and then
+// the commission's open entry, and waits until every running node holds
+// them. It returns each trustee's share of the joint secret and the open
+// entry. For tests that need an open election but do not test the trustee
+// commands.
+func (c *Cluster) OpenDirect(t testing.TB, e *Election) (Shares, []byte) {
+	t.Helper()
+	m := e.Manifest
+	params := threshold.Params{N: len(m.Trustees.Members), T: int(m.Trustees.Threshold)}
+	polys := make([]*threshold.Polynomial, params.N+1)
+	dealings := make([]*election.Dealing, params.N+1)
+	commitments := map[int]*threshold.Commitments{}
+	var posted [][]byte
+	for i, tr := range c.Trustees {
+		entry, f, err := election.NewDealing(m, e.ID, tr.Secret.SigningKey, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", tr.Name, err)
+		}
+		d, err := election.DecodeDealing(params, entry.Payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		polys[i+1], dealings[i+1], commitments[i+1] = f, d, d.Commitments
+		posted = append(posted, entry.Bytes())
+	}
+	for _, b := range posted {
+		c.Submit(t, b)
+	}
+	res, err := threshold.Qualify(params, commitments, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := &election.Entry{
+		Version:  election.ProtocolVersion,
+		Type:     election.TypeOpen,
+		Election: e.ID,
+		Author:   m.Commission,
+		Payload:  election.NewOpen(res).Bytes(),
+	}
+	open.Sign(c.Commission.SigningKey)
+	ob := open.Bytes()
+	c.WaitAllHold(t, e, posted...)
+	c.Submit(t, ob)
+	c.WaitAllHold(t, e, ob)
+
+	shares := make(Shares, params.N+1)
+	for j, tr := range c.Trustees {
+		j++
+		received := map[int]*group.Scalar{}
+		for i := 1; i <= params.N; i++ {
+			if i == j {
+				s, err := polys[j].Share(j)
+				if err != nil {
+					t.Fatal(err)
+				}
+				received[i] = s
+				continue
+			}
+			s, err := dealings[i].OpenShare(m, e.ID, j, tr.Secret.EncryptionKey)
+			if err != nil {
+				t.Fatalf("trustee %d opening dealer %d's share: %v", j, i, err)
+			}
+			received[i] = s
+		}
+		if shares[j], err = threshold.CombineShares(res, j, received); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return shares, ob
+}
