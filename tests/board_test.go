@@ -1,22 +1,357 @@
 package tests
 
 import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"sync"
 	"testing"
 
+	"github.com/evote/evote/bulletin"
+	"github.com/evote/evote/bulletin/client"
+	"github.com/evote/evote/bulletin/node"
+	"github.com/evote/evote/election"
 	"github.com/evote/evote/tests/cluster"
 )
 
-// TestHarness publishes an election on three node processes and opens it:
-// every node ends up holding the manifest, the credential list, every
-// dealing and the open entry.
-func TestHarness(t *testing.T) {
+// logIDs returns the ids of every entry in n's log of e, sorted.
+func logIDs(t testing.TB, n *cluster.Node, e *cluster.Election) []election.ID {
+	t.Helper()
+	var ids []election.ID
+	for st, err := range n.Client(t).All(context.Background(), e.ID, 0) {
+		if err != nil {
+			t.Fatalf("%s: %v", n.Name, err)
+		}
+		ids = append(ids, st.ID)
+	}
+	slices.SortFunc(ids, func(a, b election.ID) int { return bytes.Compare(a[:], b[:]) })
+	return ids
+}
+
+// logSize returns the size of n's log of e (0 on error).
+func logSize(t testing.TB, n *cluster.Node, e *cluster.Election) uint64 {
+	t.Helper()
+	var size uint64
+	for _, err := range n.Client(t).All(context.Background(), e.ID, 0) {
+		if err != nil {
+			return 0
+		}
+		size++
+	}
+	return size
+}
+
+// waitSameLogs waits until every running node holds want entries and then
+// checks that they hold the same set.
+func waitSameLogs(t testing.TB, c *cluster.Cluster, e *cluster.Election, want int) {
+	t.Helper()
+	for _, n := range c.Nodes {
+		if !n.Running() {
+			continue
+		}
+		cluster.WaitFor(t, fmt.Sprintf("%s to hold %d entries", n.Name, want), func() bool {
+			return logSize(t, n, e) == uint64(want)
+		})
+	}
+	var first []election.ID
+	for _, n := range c.Nodes {
+		if !n.Running() {
+			continue
+		}
+		ids := logIDs(t, n, e)
+		if first == nil {
+			first = ids
+		} else if !slices.Equal(first, ids) {
+			t.Fatalf("%s holds a different set of %d entries", n.Name, len(ids))
+		}
+	}
+}
+
+// openElection publishes a referendum with voters on c and opens it.
+func openElection(t *testing.T, c *cluster.Cluster, voters int) *cluster.Election {
+	t.Helper()
+	e := c.Publish(t, c.ElectionConfig(t, "referendum.yaml"), voters)
+	c.OpenDirect(t, e)
+	return e
+}
+
+// retitled rewrites the title of the election config at path, so that it
+// defines another election, and returns path.
+func retitled(t *testing.T, path, title string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = regexp.MustCompile(`(?m)^title: .*$`).ReplaceAll(b, []byte("title: "+strconv.Quote(title)))
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// setupEntries is the number of entries before the first ballot: the
+// manifest, one credential list, three dealings and the open entry.
+const setupEntries = 1 + 1 + 3 + 1
+
+// TestReplicateAndLateJoin: three node processes replicate every entry,
+// whichever node it was posted to; a fourth node, listed in the manifest
+// but started only after voting began, catches up to the same log.
+func TestReplicateAndLateJoin(t *testing.T) {
+	c := cluster.New(t, cluster.Options{Nodes: 4, Idle: 1})
+	e := openElection(t, c, 30)
+	ctx := context.Background()
+	for i := range 30 {
+		n := c.Nodes[i%3]
+		rc, err := n.Client(t).Submit(ctx, e.Ballot(t, i, 0))
+		if err != nil {
+			t.Fatalf("ballot %d to %s: %v", i, n.Name, err)
+		}
+		if err := node.VerifyReceipt(rc, n.PublicKey()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitSameLogs(t, c, e, setupEntries+30)
+	c.Nodes[3].Start(t)
+	waitSameLogs(t, c, e, setupEntries+30)
+}
+
+// TestStopRestartConverges: a node stopped with SIGTERM during voting and
+// restarted on the same data directory catches up with what it missed and
+// loses nothing it held.
+func TestStopRestartConverges(t *testing.T) {
 	c := cluster.New(t, cluster.Options{})
-	e := c.Publish(t, c.ElectionConfig(t, "referendum.yaml"), 10)
-	if len(e.Codes) != 10 {
-		t.Fatalf("%d codes, want 10", len(e.Codes))
+	e := openElection(t, c, 60)
+	ctx := context.Background()
+	post := func(from, to int, nodes []*cluster.Node) {
+		for i := from; i < to; i++ {
+			n := nodes[i%len(nodes)]
+			if _, err := n.Client(t).Submit(ctx, e.Ballot(t, i, 0)); err != nil {
+				t.Fatalf("ballot %d to %s: %v", i, n.Name, err)
+			}
+		}
 	}
-	shares, _ := c.OpenDirect(t, e)
-	if len(shares) != 4 || shares[1] == nil {
-		t.Fatalf("shares %v", shares)
+	post(0, 20, c.Nodes)
+	waitSameLogs(t, c, e, setupEntries+20)
+	before := logIDs(t, c.Nodes[2], e)
+	c.Nodes[2].Stop(t)
+	post(20, 40, c.Nodes[:2])
+	c.Nodes[2].Start(t)
+	for _, id := range before {
+		if _, err := c.Nodes[2].Client(t).Entry(ctx, e.ID, id); err != nil {
+			t.Fatalf("after restart %s lost entry %x: %v", c.Nodes[2].Name, id[:6], err)
+		}
 	}
+	post(40, 60, c.Nodes)
+	waitSameLogs(t, c, e, setupEntries+60)
+}
+
+// TestKillKeepsAcknowledged: a node process killed with SIGKILL while
+// ballots stream in still holds, after restart, every ballot it had
+// acknowledged, at the log index its receipt promised.
+func TestKillKeepsAcknowledged(t *testing.T) {
+	const voters = 400
+	c := cluster.New(t, cluster.Options{})
+	e := openElection(t, c, voters)
+	ballots := make([][]byte, voters)
+	for i := range ballots {
+		ballots[i] = e.Ballot(t, i, 0)
+	}
+	victim := c.Nodes[0]
+	cl, err := client.New([]string{victim.URL()}, client.Options{Timeout: cluster.Timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu       sync.Mutex
+		receipts []*bulletin.Receipt
+		next     int
+	)
+	killed := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= voters {
+					return
+				}
+				rc, err := cl.Submit(context.Background(), ballots[i])
+				if err != nil {
+					select {
+					case <-killed:
+						return // refused or cut off by the kill
+					default:
+						t.Errorf("ballot %d before the kill: %v", i, err)
+						return
+					}
+				}
+				mu.Lock()
+				receipts = append(receipts, rc)
+				mu.Unlock()
+			}
+		}()
+	}
+	cluster.WaitFor(t, "150 acknowledged ballots", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(receipts) >= 150
+	})
+	close(killed)
+	victim.Kill(t)
+	wg.Wait()
+	mu.Lock()
+	acked := slices.Clone(receipts)
+	mu.Unlock()
+	if len(acked) >= voters {
+		t.Fatal("every ballot was acknowledged before the kill: the test killed nothing in flight")
+	}
+	t.Logf("%d ballots acknowledged before SIGKILL", len(acked))
+
+	victim.Start(t)
+	vc := victim.Client(t)
+	for _, rc := range acked {
+		if err := node.VerifyReceipt(rc, victim.PublicKey()); err != nil {
+			t.Fatal(err)
+		}
+		st, err := vc.Entry(context.Background(), e.ID, rc.Entry)
+		if err != nil {
+			t.Fatalf("acknowledged ballot %x lost after SIGKILL: %v", rc.Entry[:6], err)
+		}
+		if st.Index != rc.Index {
+			t.Fatalf("ballot %x at index %d after restart, receipt promised %d", rc.Entry[:6], st.Index, rc.Index)
+		}
+	}
+}
+
+// refusal checks that err is a node's 4xx refusal whose message contains
+// want.
+func refusal(t *testing.T, what string, err error, want string) {
+	t.Helper()
+	var ce *client.Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("%s: got %v, want a node's refusal", what, err)
+	}
+	if ce.Status < 400 || ce.Status > 499 {
+		t.Fatalf("%s: status %d (%s), want 4xx", what, ce.Status, ce.Message)
+	}
+	if !bytes.Contains([]byte(ce.Message), []byte(want)) {
+		t.Fatalf("%s: refusal %q does not mention %q", what, ce.Message, want)
+	}
+}
+
+// TestInvalidEntriesRefused: each kind of invalid entry is refused over
+// HTTP with a 4xx naming the problem, and reaches no node, while a valid
+// ballot posted after all of them reaches every node.
+func TestInvalidEntriesRefused(t *testing.T) {
+	c := cluster.New(t, cluster.Options{})
+	e := openElection(t, c, 5)
+	other := c.Publish(t, retitled(t, c.ElectionConfig(t, "referendum.yaml"), "Another referendum"), 3)
+	ctx := context.Background()
+	layout, err := election.NewBallotLayout(e.Manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resign := func(b []byte, i int, edit func(*election.Entry)) []byte {
+		en, err := election.DecodeEntry(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edit(en)
+		en.Sign(e.Voter(t, i))
+		return en.Bytes()
+	}
+	// A ballot whose range proof belongs to another encryption of the same
+	// choices: well formed and signed, but the proof does not verify.
+	a, b := e.Ballot(t, 0, 0), e.Ballot(t, 0, 0)
+	badProof := resign(a, 0, func(en *election.Entry) {
+		ba, err := election.DecodeBallot(layout, en.Payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eb, _ := election.DecodeEntry(b)
+		bb, err := election.DecodeBallot(layout, eb.Payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ba.Contests[0].Range = bb.Contests[0].Range
+		en.Payload = ba.Bytes(layout)
+	})
+	badSig := bytes.Clone(e.Ballot(t, 1, 0))
+	badSig[len(badSig)-1] ^= 1
+	// The same credential's ballot moved into another election: its key
+	// (derived per election) is on the other's list only by chance.
+	replayed := resign(e.Ballot(t, 2, 0), 2, func(en *election.Entry) { en.Election = other.ID })
+	unknown := resign(e.Ballot(t, 2, 0), 2, func(en *election.Entry) { en.Election = election.ID{0xee} })
+	_, stranger, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ineligible := func() []byte {
+		en, err := election.DecodeEntry(e.Ballot(t, 3, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		en.Author = stranger.Public().(ed25519.PublicKey)
+		en.Sign(stranger)
+		return en.Bytes()
+	}()
+	malformed := append(e.Ballot(t, 4, 0), 0)
+	oversized := make([]byte, 13<<20)
+
+	cases := []struct {
+		name  string
+		entry []byte
+		want  string
+	}{
+		{"bad proof", badProof, "proof"},
+		{"bad signature", badSig, "signature"},
+		{"replayed into another election", replayed, "not on the credential list"},
+		{"unknown election", unknown, "election"},
+		{"ineligible credential", ineligible, "credential"},
+		{"malformed", malformed, "malformed"},
+		{"oversized", oversized, "large"},
+	}
+	for _, tc := range cases {
+		_, err := c.Nodes[0].Client(t).Submit(ctx, tc.entry)
+		refusal(t, tc.name, err, tc.want)
+	}
+	marker := e.Ballot(t, 4, 0)
+	c.Submit(t, marker)
+	c.WaitAllHold(t, e, marker)
+	for _, n := range c.Nodes {
+		for _, tc := range cases {
+			id := election.ID(sha256.Sum256(tc.entry))
+			for _, el := range []election.ID{e.ID, other.ID} {
+				if _, err := n.Client(t).Entry(ctx, el, id); err == nil {
+					t.Errorf("%s holds the %s entry", n.Name, tc.name)
+				}
+			}
+		}
+	}
+
+	// After close: the commission closes, and a ballot is refused.
+	c.MustEvote(append([]string{"election", "close", "--manifest", e.ManifestFile, "--commission-key", c.CommissionKey}, c.NodeArgs()...)...)
+	late := e.Ballot(t, 1, 0)
+	for _, n := range c.Nodes {
+		cluster.WaitFor(t, n.Name+" to refuse ballots after close", func() bool {
+			_, err := n.Client(t).Submit(ctx, late)
+			var ce *client.Error
+			return errors.As(err, &ce) && ce.Status/100 == 4
+		})
+	}
+	_, err = c.Nodes[1].Client(t).Submit(ctx, late)
+	refusal(t, "after close", err, "clos")
 }

@@ -103,8 +103,11 @@ type Options struct {
 	Nodes     int // board nodes (default 3)
 	Trustees  int // trustees (default 3)
 	Threshold int // trustees needed to decrypt (default 2)
-	// NodeArgs, if set, adds lines to every node config (YAML), e.g.
-	// "sync_interval: 1s".
+	// Idle is how many of the nodes (the last ones) are configured, and
+	// listed in manifests, but not started: Start them later.
+	Idle int
+	// NodeConfig, if set, adds lines to every node config (YAML), e.g.
+	// "sync_interval: 2s".
 	NodeConfig string
 }
 
@@ -179,7 +182,7 @@ func New(t testing.TB, opts Options) *Cluster {
 	})
 	var wg sync.WaitGroup
 	errs := make([]error, len(c.Nodes))
-	for i, n := range c.Nodes {
+	for i, n := range c.Nodes[:len(c.Nodes)-opts.Idle] {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -15,9 +15,11 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/evote/evote/crypto/elgamal"
 	"github.com/evote/evote/crypto/group"
 	"github.com/evote/evote/crypto/threshold"
 	"github.com/evote/evote/election"
+	"github.com/evote/evote/voter/credential"
 )
 
 // Election is an election a cluster published.
@@ -32,6 +34,46 @@ type Election struct {
 	Codes []string
 	// Posted are the entries published, in order (manifest first).
 	Posted [][]byte
+	// Key is the joint election key, once OpenDirect opened the election.
+	Key *elgamal.PublicKey
+}
+
+// Voter returns voter i's credential key (0-based, in roll order).
+func (e *Election) Voter(t testing.TB, i int) ed25519.PrivateKey {
+	t.Helper()
+	code, err := credential.Parse(e.Codes[i])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code.Key(e.ID)
+}
+
+// Ballot makes voter i's ballot (style 0) with the given revote counter,
+// choosing in every contest the first options up to its minimum number
+// of selections plus option i mod the number of options when the maximum
+// allows it. Precondition: the election is open (Key set).
+func (e *Election) Ballot(t testing.TB, i int, counter uint32) []byte {
+	t.Helper()
+	var sel [][]uint64
+	for _, ci := range e.Manifest.StyleContests(0) {
+		ct := e.Manifest.Contests[ci]
+		s := make([]uint64, len(ct.Options))
+		n := 0
+		for k := range s {
+			if n < int(ct.MinSelections) {
+				s[k], n = 1, n+1
+			}
+		}
+		if k := i % len(s); s[k] == 0 && n < int(ct.MaxSelections) {
+			s[k] = 1
+		}
+		sel = append(sel, s)
+	}
+	entry, _, err := election.NewBallot(e.Manifest, e.ID, e.Key, e.Voter(t, i), 0, counter, sel, nil)
+	if err != nil {
+		t.Fatalf("voter %d: %v", i, err)
+	}
+	return entry.Bytes()
 }
 
 // ElectionConfig writes a copy of election-configs/name with the
@@ -257,6 +299,7 @@ func (c *Cluster) OpenDirect(t testing.TB, e *Election) (Shares, []byte) {
 	c.Submit(t, ob)
 	c.WaitAllHold(t, e, ob)
 
+	e.Key = elgamal.NewPublicKey(res.Key)
 	shares := make(Shares, params.N+1)
 	for j, tr := range c.Trustees {
 		j++

@@ -100,7 +100,7 @@ func (n *Node) writeConfig(t testing.TB, extra string) {
 		fmt.Fprintf(&b, "    http: %s\n", p.URL())
 	}
 	// Short intervals: tests wait for replication, audits and seals.
-	b.WriteString("sync_interval: 1s\ncheckpoint_interval: 100ms\naudit_interval: 500ms\nseal_sync_timeout: 10s\nlog_level: debug\n")
+	b.WriteString("sync_interval: 1s\ncheckpoint_interval: 100ms\naudit_interval: 500ms\nseal_sync_timeout: 10s\nlog_level: info\n")
 	b.WriteString(extra)
 	if err := os.MkdirAll(filepath.Dir(n.ConfigFile), 0o700); err != nil {
 		t.Fatal(err)
@@ -214,4 +214,9 @@ func (n *Node) logTail() string {
 
 func (n *Node) dumpLog(t testing.TB) {
 	t.Logf("--- last lines of %s (%s):\n%s", n.Name, n.LogFile, n.logTail())
+}
+
+// PublicKey is the node's signing key: receipts, checkpoints and seals.
+func (n *Node) PublicKey() ed25519.PublicKey {
+	return n.Secret.SigningKey.Public().(ed25519.PublicKey)
 }
