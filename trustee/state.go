@@ -1,6 +1,7 @@
 package trustee
 
 import (
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha3"
 	"encoding/binary"
@@ -8,6 +9,7 @@ import (
 	"io"
 
 	"github.com/evote/evote/crypto/group"
+	"github.com/evote/evote/crypto/threshold"
 	"github.com/evote/evote/election"
 	"github.com/evote/evote/election/wire"
 )
@@ -110,4 +112,12 @@ func decodeState(b []byte) (*State, error) {
 		st.Partial = nil
 	}
 	return st, nil
+}
+
+// MakeDealing makes the dealing of the trustee whose signing key is sign
+// from the state's seed: the same state always gives the same polynomial
+// and commitments (the share encryption is randomised, so the entry's bytes
+// differ each time). Callers post only the dealing kept in Dealing.
+func (st *State) MakeDealing(m *election.Manifest, sign ed25519.PrivateKey) (*election.Entry, *threshold.Polynomial, error) {
+	return election.NewDealing(m, st.Election, sign, st.polynomialRand())
 }

@@ -60,6 +60,9 @@ func Index(m *election.Manifest, sign ed25519.PrivateKey) (int, error) {
 // Index returns the trustee's index.
 func (t *Trustee) Index() int { return t.index }
 
+// Store returns the trustee's state file.
+func (t *Trustee) Store() *Store { return t.store }
+
 // Plan is what a Step found: the entries to post now, and where the
 // trustee stands.
 type Plan struct {
@@ -110,7 +113,7 @@ func (t *Trustee) Step(r *tally.Replica) (*Plan, error) {
 // making and saving the dealing the first time.
 func (t *Trustee) polynomial() (*threshold.Polynomial, []byte, error) {
 	st := t.store.State
-	e, f, err := election.NewDealing(t.m, t.id, t.sign, st.polynomialRand())
+	e, f, err := st.MakeDealing(t.m, t.sign)
 	if err != nil {
 		return nil, nil, err
 	}
