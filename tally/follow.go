@@ -24,6 +24,8 @@ type Follower struct {
 	nodes []*client.Client
 	cur   int
 	next  uint64
+	// OnPage, if set, hears how many entries each page read brought.
+	OnPage func(entries int)
 }
 
 // NewFollower returns a follower of the election of manifest, reading from
@@ -78,6 +80,9 @@ func (f *Follower) syncNode(ctx context.Context) error {
 		}
 		f.Add(batch)
 		f.next = page.Next
+		if f.OnPage != nil {
+			f.OnPage(len(page.Entries))
+		}
 		if !page.More || len(page.Entries) == 0 {
 			return nil
 		}
