@@ -2,6 +2,7 @@ package cast
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"slices"
@@ -105,8 +106,12 @@ func (e *Election) Check(ctx context.Context, r *Receipt, wait time.Duration) (*
 			entry = st.Bytes
 		}
 	}
+	promised := r.Node
+	if rep.Receipt != nil {
+		promised = nil // a receipt that does not verify promises nothing
+	}
 	for _, nc := range e.board.Nodes() {
-		rep.Nodes = append(rep.Nodes, e.checkNode(ctx, nc, r, entry, wait))
+		rep.Nodes = append(rep.Nodes, e.checkNode(ctx, nc, r.Tracker, promised, entry, wait))
 	}
 	closed, err := hasClose(ctx, e.board, e.ID, e.Manifest.Commission)
 	if err != nil {
@@ -120,7 +125,8 @@ func (e *Election) Check(ctx context.Context, r *Receipt, wait time.Duration) (*
 }
 
 // checkNode asks one node for its proof.
-func (e *Election) checkNode(ctx context.Context, nc *client.Client, r *Receipt, entry []byte, wait time.Duration) NodeCheck {
+// promised is the node's verified receipt, or nil.
+func (e *Election) checkNode(ctx context.Context, nc *client.Client, tracker election.ID, promised *bulletin.Receipt, entry []byte, wait time.Duration) NodeCheck {
 	out := NodeCheck{URL: nc.URLs()[0]}
 	if len(entry) == 0 {
 		out.Err = errors.New("no node holds the entry")
@@ -132,7 +138,7 @@ func (e *Election) checkNode(ctx context.Context, nc *client.Client, r *Receipt,
 		return out
 	}
 	out.Name = n.Name
-	st, err := nc.Entry(ctx, e.ID, r.Tracker)
+	st, err := nc.Entry(ctx, e.ID, tracker)
 	if err != nil {
 		if isNotFound(err) {
 			err = errors.New("the node does not hold the entry")
@@ -141,8 +147,8 @@ func (e *Election) checkNode(ctx context.Context, nc *client.Client, r *Receipt,
 		return out
 	}
 	out.Index = st.Index
-	if r.Node != nil && n.SigningKey.Equal(r.Node.Node) && st.Index != r.Node.Index {
-		out.Err = fmt.Errorf("the node holds the entry at index %d but its receipt promised index %d: the receipt is evidence against it", st.Index, r.Node.Index)
+	if promised != nil && n.SigningKey.Equal(ed25519.PublicKey(promised.Node)) && st.Index != promised.Index {
+		out.Err = fmt.Errorf("the node holds the entry at index %d but its receipt promised index %d: the receipt is evidence against it", st.Index, promised.Index)
 		return out
 	}
 	cp, err = waitCovered(ctx, nc, e.ID, n, cp, st.Index, wait)

@@ -153,3 +153,9 @@ func count(row []uint64) int {
 	}
 	return n
 }
+
+// Ask prints question and returns the answer.
+func (p *Prompter) Ask(question string) (string, error) {
+	fmt.Fprint(p.out, question)
+	return p.line()
+}
