@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 
 	"github.com/evote/evote/bulletin"
-	"github.com/evote/evote/bulletin/tlog"
 	"github.com/evote/evote/record"
 )
 
@@ -58,7 +57,7 @@ func (d Dir) Observe(ctx context.Context, log *Log) []Observation {
 	if err != nil {
 		return append(obs, Observation{Check: CheckLogCheckpoint, Err: err})
 	}
-	cp, node, err := openCheckpoint(log, note)
+	cp, node, err := record.OpenCheckpoint(log.Manifest, log.Election, note)
 	if err != nil {
 		return append(obs, Observation{Check: CheckLogCheckpoint, Err: fmt.Errorf("%s: %w", record.CheckpointFile, err)})
 	}
@@ -74,26 +73,6 @@ func (d Dir) Observe(ctx context.Context, log *Log) []Observation {
 }
 
 func hasSeal(log *Log, node int) bool { _, ok := log.Seals[node]; return ok }
-
-// openCheckpoint opens a signed checkpoint note with the key of whichever
-// manifest node signed it, and returns it with that node's position.
-func openCheckpoint(log *Log, note []byte) (*bulletin.Checkpoint, int, error) {
-	for i, n := range log.Manifest.Nodes {
-		v, err := tlog.NewVerifier(n.SigningKey)
-		if err != nil {
-			continue
-		}
-		cp, err := tlog.ParseCheckpoint(note, v)
-		if err != nil {
-			continue
-		}
-		if cp.Election != log.Election {
-			return nil, i, fmt.Errorf("node %s's checkpoint is about election %s, not %s", n.Name, cp.Election, log.Election)
-		}
-		return cp, i, nil
-	}
-	return nil, -1, errors.New("not a checkpoint signed by any node of the manifest")
-}
 
 // coversLog checks that cp's tree is the first cp.Size entries read, and,
 // when whole is set, that those are all the entries read.
