@@ -71,6 +71,7 @@ func (env *trusteeEnv) args(j int) []string {
 // trusteeProc is a running `evote trustee run`.
 type trusteeProc struct {
 	cmd  *exec.Cmd
+	stop context.CancelFunc
 	done chan error
 	log  string
 }
@@ -83,7 +84,7 @@ func (env *trusteeEnv) start(t *testing.T, j int) *trusteeProc {
 	args := append(append([]string{"trustee", "run"}, env.args(j)...), "--poll", "200ms")
 	cmd := exec.CommandContext(ctx, env.c.Bin, append(args, env.c.NodeArgs()...)...)
 	cmd.Dir = env.c.Dir
-	p := &trusteeProc{cmd: cmd, done: make(chan error, 1), log: filepath.Join(env.c.Dir, fmt.Sprintf("trustee-%d.log", j))}
+	p := &trusteeProc{cmd: cmd, stop: cancel, done: make(chan error, 1), log: filepath.Join(env.c.Dir, fmt.Sprintf("trustee-%d.log", j))}
 	f, err := os.Create(p.log)
 	if err != nil {
 		t.Fatal(err)

@@ -91,11 +91,6 @@ func tallyAction(c *cli.Context) error {
 		defer p.finish()
 	}
 	rep, err := tally.Run(ctx, cfg)
-	if rep != nil && rep.Decryption != nil {
-		for _, x := range rep.Decryption.Excluded {
-			fmt.Fprintf(c.App.ErrWriter, "left out: %v\n", x)
-		}
-	}
 	if err != nil {
 		return err
 	}
@@ -110,6 +105,9 @@ func printResult(w io.Writer, sm *signedManifest, rep *tally.Report) {
 		fmt.Fprintf(w, " (%d superseded by revotes)", n)
 	}
 	fmt.Fprintf(w, ", decrypted by trustees %v\n", rep.Decryption.Used)
+	for _, x := range rep.Decryption.Excluded {
+		fmt.Fprintf(w, "left out: %v\n", x)
+	}
 	for c, ct := range sm.Manifest.Contests {
 		fmt.Fprintf(w, "%s:\n", ct.ID)
 		for o, opt := range ct.Options {
