@@ -119,6 +119,10 @@ func (r *Record) countBallot(id ID, credential ed25519.PublicKey, b *Ballot) fun
 	return func() {
 		r.ballots = append(r.ballots, id)
 		k := [ed25519.PublicKeySize]byte(credential)
+		if r.stream != nil {
+			r.countStreamed(id, k, b)
+			return
+		}
 		if cur, ok := r.last[k]; ok && !countsOver(b.Counter, id, cur.counter, cur.id) {
 			return
 		}

@@ -62,6 +62,10 @@ type Record struct {
 	aggregates [][]*elgamal.Ciphertext // per manifest contest, per option
 	partials   map[int]*Partial        // by trustee index
 	counts     [][]uint64              // per manifest contest, per option
+
+	// stream is set by StreamBallots (record_stream.go): counted ballots
+	// are summed as they arrive instead of kept.
+	stream *ballotStream
 }
 
 // credentialState is what the record knows of the public credential list.
@@ -335,6 +339,9 @@ func (r *Record) checkWith(e *Entry, id ID, pre *preChecked) (func(), error) {
 		if q := r.quorumSet(); q != nil && r.phase == PhaseClosed && ru.phases[0] == PhaseDecryption {
 			if qerr := r.checkQuorumSet(q); qerr != nil {
 				return nil, checkError(CheckSealQuorum, qerr)
+			}
+			if r.stream != nil && r.stream.err != nil {
+				return nil, checkError(CheckSealQuorum, r.stream.err)
 			}
 		}
 		return nil, checkError(CheckPhase, err)

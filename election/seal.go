@@ -145,8 +145,20 @@ func (r *Record) advance() {
 	if q == nil || r.checkQuorumSet(q) != nil {
 		return
 	}
+	if r.stream != nil {
+		if r.stream.err != nil {
+			return // fetch failed once; decryption entries say why (check 44)
+		}
+		agg, err := r.streamedAggregates()
+		if err != nil {
+			r.stream.err = err
+			return
+		}
+		r.aggregates = agg
+	} else {
+		r.aggregates = r.aggregate()
+	}
 	r.sealed = q
-	r.aggregates = r.aggregate()
 	r.phase = PhaseDecryption
 }
 
