@@ -7,16 +7,20 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/evote/evote/bulletin"
 	"github.com/evote/evote/bulletin/client"
 	"github.com/evote/evote/bulletin/node"
+	"github.com/evote/evote/bulletin/tlog"
 	"github.com/evote/evote/election"
 	"github.com/evote/evote/tests/cluster"
 )
@@ -354,4 +358,185 @@ func TestInvalidEntriesRefused(t *testing.T) {
 	}
 	_, err = c.Nodes[1].Client(t).Submit(ctx, late)
 	refusal(t, "after close", err, "clos")
+}
+
+// metric returns the sum of the samples of a Prometheus metric family on
+// n's /metrics whose labels contain every one of labels.
+func metric(t testing.TB, n *cluster.Node, name string, labels ...string) float64 {
+	t.Helper()
+	resp, err := http.Get(n.URL() + "/metrics")
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return -1
+	}
+	var sum float64
+	for _, line := range strings.Split(string(body), "\n") {
+		if !strings.HasPrefix(line, name+"{") && !strings.HasPrefix(line, name+" ") {
+			continue
+		}
+		ok := true
+		for _, l := range labels {
+			ok = ok && strings.Contains(line, l)
+		}
+		if !ok {
+			continue
+		}
+		f := strings.Fields(line)
+		v, err := strconv.ParseFloat(f[len(f)-1], 64)
+		if err == nil {
+			sum += v
+		}
+	}
+	return sum
+}
+
+// TestEquivocationEvidence: node-3's operator wipes its data and, while
+// the other nodes are down, rebuilds its log with other ballots; node-3
+// then signs a checkpoint that contradicts one it signed before. The
+// other nodes keep the pair as evidence and expose it.
+func TestEquivocationEvidence(t *testing.T) {
+	c := cluster.New(t, cluster.Options{})
+	e := openElection(t, c, 4)
+	ctx := context.Background()
+	n1, n2, n3 := c.Nodes[0], c.Nodes[1], c.Nodes[2]
+	c.Submit(t, e.Ballot(t, 0, 0))
+	c.Submit(t, e.Ballot(t, 1, 0))
+	waitSameLogs(t, c, e, setupEntries+2)
+	v3, err := tlog.NewVerifier(n3.PublicKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cluster.WaitFor(t, "node-3 to sign a checkpoint of its whole log", func() bool {
+		cp, err := n3.Client(t).Checkpoint(ctx, e.ID, v3)
+		return err == nil && cp.Size == setupEntries+2
+	})
+	// Audit rounds check every peer; after four more consistent audits
+	// node-1 has checked node-3's checkpoint of the whole log at least once.
+	audited := func() float64 { return metric(t, n1, "evote_node_peer_checkpoints_total", `result="consistent"`) }
+	base := audited()
+	cluster.WaitFor(t, "node-1 to audit its peers twice", func() bool { return audited() >= base+4 })
+	if ev, err := n1.Client(t).Evidence(ctx); err != nil || len(ev) != 0 {
+		t.Fatalf("evidence before the wipe: %v, %v", ev, err)
+	}
+
+	var setup [][]byte
+	for st, err := range n1.Client(t).All(ctx, e.ID, 0) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Type != election.TypeBallot {
+			setup = append(setup, st.Bytes)
+		}
+	}
+	for _, n := range c.Nodes {
+		n.Stop(t)
+	}
+	if err := os.RemoveAll(n3.DataDir); err != nil {
+		t.Fatal(err)
+	}
+	n3.Start(t)
+	for _, b := range append(setup, e.Ballot(t, 2, 0), e.Ballot(t, 3, 0)) {
+		if _, err := n3.Client(t).Submit(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n1.Start(t)
+	n2.Start(t)
+	var found *tlog.Evidence
+	cluster.WaitFor(t, "node-1 to expose evidence against node-3", func() bool {
+		ev, err := n1.Client(t).Evidence(ctx)
+		if err != nil {
+			return false
+		}
+		for _, x := range ev {
+			// Checkpoints signed by node-3 that cannot both hold.
+			if x.Verify(v3) == nil {
+				found = x
+				return true
+			}
+		}
+		return false
+	})
+	t.Logf("evidence against node-3: %s (sizes %d and %d)", found.Reason, found.A.Size, found.B.Size)
+}
+
+// TestSealQuorum: after close, every node seals the same ballot set and
+// the quorum forms; a node that sealed while cut off from its peers holds
+// a different set, and its seal is on every board for anyone to see.
+func TestSealQuorum(t *testing.T) {
+	c := cluster.New(t, cluster.Options{Nodes: 4, NodeConfig: "seal_sync_timeout: 3s\n"})
+	e := openElection(t, c, 6)
+	ctx := context.Background()
+	for i := range 5 {
+		c.Submit(t, e.Ballot(t, i, 0))
+	}
+	waitSameLogs(t, c, e, setupEntries+5)
+	n4 := c.Nodes[3]
+	n4.Stop(t)
+	last := e.Ballot(t, 5, 0)
+	c.Submit(t, last)
+	c.MustEvote(append([]string{"election", "close", "--manifest", e.ManifestFile, "--commission-key", c.CommissionKey}, c.NodeArgs()[:6]...)...)
+	seals := func(n *cluster.Node, want int) []client.Seal {
+		var got []client.Seal
+		cluster.WaitFor(t, fmt.Sprintf("%d seals on %s", want, n.Name), func() bool {
+			s, err := n.Client(t).Seals(ctx, e.ID)
+			got = s
+			return err == nil && len(s) >= want
+		})
+		return got
+	}
+	quorum := seals(c.Nodes[0], 3)
+	for _, s := range quorum[1:] {
+		if s.Seal.Ballots != quorum[0].Seal.Ballots || s.Seal.Count != 6 {
+			t.Fatalf("the three nodes sealed different sets: %+v", quorum)
+		}
+	}
+
+	// node-4 comes back alone, hears of the close, and seals what it has.
+	closeEntry := findType(t, c.Nodes[0], e, election.TypeClose)
+	for _, n := range c.Nodes[:3] {
+		n.Stop(t)
+	}
+	n4.Start(t)
+	if _, err := n4.Client(t).Submit(ctx, closeEntry); err != nil {
+		t.Fatal(err)
+	}
+	own := seals(n4, 1)
+	if own[0].Seal.Count != 5 {
+		t.Fatalf("node-4 sealed %d ballots, want the 5 it held", own[0].Seal.Count)
+	}
+	for _, n := range c.Nodes[:3] {
+		n.Start(t)
+	}
+	all := seals(c.Nodes[0], 4)
+	var odd []client.Seal
+	for _, s := range all {
+		if s.Seal.Ballots != quorum[0].Seal.Ballots {
+			odd = append(odd, s)
+		}
+	}
+	if len(odd) != 1 || !odd[0].Node.Equal(n4.PublicKey()) {
+		t.Fatalf("want exactly node-4's seal to differ from the quorum's, got %d differing", len(odd))
+	}
+	// node-4 refuses the ballot it missed: it came after its close.
+	if _, err := n4.Client(t).Entry(ctx, e.ID, election.ID(sha256.Sum256(last))); err == nil {
+		t.Fatal("node-4 took a ballot after it saw the close")
+	}
+}
+
+// findType returns the first entry of type typ in n's log of e.
+func findType(t *testing.T, n *cluster.Node, e *cluster.Election, typ election.EntryType) []byte {
+	t.Helper()
+	for st, err := range n.Client(t).All(context.Background(), e.ID, typ) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Bytes
+	}
+	t.Fatalf("no %v entry on %s", typ, n.Name)
+	return nil
 }

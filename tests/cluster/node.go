@@ -100,7 +100,13 @@ func (n *Node) writeConfig(t testing.TB, extra string) {
 		fmt.Fprintf(&b, "    http: %s\n", p.URL())
 	}
 	// Short intervals: tests wait for replication, audits and seals.
-	b.WriteString("sync_interval: 1s\ncheckpoint_interval: 100ms\naudit_interval: 500ms\nseal_sync_timeout: 10s\nlog_level: info\n")
+	// extra's keys replace these.
+	for _, kv := range []string{"sync_interval: 1s", "checkpoint_interval: 100ms", "audit_interval: 500ms", "seal_sync_timeout: 10s", "log_level: info"} {
+		key, _, _ := strings.Cut(kv, ":")
+		if !strings.Contains("\n"+extra, "\n"+key+":") {
+			b.WriteString(kv + "\n")
+		}
+	}
 	b.WriteString(extra)
 	if err := os.MkdirAll(filepath.Dir(n.ConfigFile), 0o700); err != nil {
 		t.Fatal(err)
