@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/evote/evote/bulletin"
+	"github.com/evote/evote/election"
 	"github.com/evote/evote/record"
 )
 
@@ -40,6 +42,25 @@ func (d Dir) Entries(ctx context.Context) iter.Seq2[[]byte, error] {
 			}
 		}
 	}
+}
+
+// Fetch implements Source: it reads the record file again and keeps the
+// entries asked for.
+func (d Dir) Fetch(ctx context.Context, ids []election.ID) (map[election.ID][]byte, error) {
+	want := make(map[election.ID]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	out := make(map[election.ID][]byte, len(ids))
+	for b, err := range d.Entries(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		if id := election.ID(sha256.Sum256(b)); want[id] {
+			out[id] = b
+		}
+	}
+	return out, nil
 }
 
 // Observe implements Source. Offline, the directory shows one node's log:

@@ -14,7 +14,12 @@
 // node's seal names the ballot set the quorum sealed (C53).
 //
 // The record is streamed: from a record directory (package record) or from
-// live nodes, page by page. What stays in memory is the record's own
-// state (election.Record) and one leaf hash per entry, for the seals'
+// live nodes, page by page, a batch at a time. The record runs in
+// election.Record.StreamBallots mode: it keeps per-option sums and, per
+// credential, the id and counter of its counted ballot, never the ballots'
+// ciphertexts; the few ballots that revotes supersede are fetched again
+// from the source when the seals are in. What grows with the record is
+// what the rules need per entry (ids for duplicates and the ballot set
+// hash, the credential list) and one leaf hash per entry, for the seals'
 // checkpoints.
 package verify

@@ -112,6 +112,20 @@ func (n *Nodes) page(ctx context.Context, c *client.Client, yield func([]byte, e
 	}
 }
 
+// Fetch implements Source: any node may answer for an entry, which the
+// client checks hashes to its id.
+func (n *Nodes) Fetch(ctx context.Context, ids []election.ID) (map[election.ID][]byte, error) {
+	out := make(map[election.ID][]byte, len(ids))
+	for _, id := range ids {
+		s, err := n.Client.Entry(ctx, n.Election, id)
+		if err != nil {
+			return nil, fmt.Errorf("entry %s: %w", id, err)
+		}
+		out[id] = s.Bytes
+	}
+	return out, nil
+}
+
 // Observe implements Source.
 func (n *Nodes) Observe(ctx context.Context, log *Log) []Observation {
 	n.manif = log.Manifest

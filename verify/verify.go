@@ -24,6 +24,10 @@ type Source interface {
 	// Observe makes the checks only the source can show (C50–C52) on the
 	// log that Entries yielded.
 	Observe(ctx context.Context, log *Log) []Observation
+	// Fetch returns the bytes of the entries with the given ids, which
+	// Entries yielded before: the record asks for the few counted
+	// ballots that a revote superseded (election.Record.StreamBallots).
+	Fetch(ctx context.Context, ids []election.ID) (map[election.ID][]byte, error)
 }
 
 // Log is what the verifier read, for a Source's observations.
@@ -81,6 +85,7 @@ type Options struct {
 func Run(ctx context.Context, src Source, opts Options) *Report {
 	v := &run{rep: &Report{Source: src.Name(), Phase: "none"}, passed: map[int]int{}, failed: map[int][]Failure{},
 		skipped: map[int]string{}, opts: opts, log: &Log{Seals: map[int]SealEntry{}}}
+	v.src, v.ctx = src, ctx
 	if v.opts.Batch <= 0 {
 		v.opts.Batch = 2048
 	}
@@ -102,7 +107,8 @@ type run struct {
 	failed  map[int][]Failure
 	skipped map[int]string
 	batch   [][]byte
-	at      int // index of batch[0] in the record
+	src     Source
+	ctx     context.Context
 }
 
 // read streams the entries through the record.
@@ -148,6 +154,7 @@ func (v *run) start(b []byte) bool {
 		return false
 	}
 	v.r = r
+	r.StreamBallots(func(ids []election.ID) (map[election.ID][]byte, error) { return v.src.Fetch(v.ctx, ids) })
 	id := r.ID()
 	v.log.Election, v.log.Manifest = id, r.Manifest()
 	v.rep.Election, v.rep.Title = id.String(), r.Manifest().Title
