@@ -10,7 +10,7 @@ VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X main.version=$(VERSION)
 # Per-benchmark time; slow benchmarks still run at least once.
 BENCHTIME ?= 200ms
-BENCHPKGS ?= ./crypto/...
+BENCHPKGS ?= ./crypto/... ./verify
 BENCH     ?= .
 FUZZTIME  ?= 10s
 
