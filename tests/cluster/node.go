@@ -226,3 +226,23 @@ func (n *Node) dumpLog(t testing.TB) {
 func (n *Node) PublicKey() ed25519.PublicKey {
 	return n.Secret.SigningKey.Public().(ed25519.PublicKey)
 }
+
+// PeakRSS returns the node process's peak resident memory in bytes
+// (VmHWM, Linux), or 0 when it is not running or not known.
+func (n *Node) PeakRSS() uint64 {
+	if !n.Running() {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", n.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb uint64
+			fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
+			return kb << 10
+		}
+	}
+	return 0
+}

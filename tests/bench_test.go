@@ -1,0 +1,114 @@
+package tests
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/evote/evote/bulletin/tlog"
+	"github.com/evote/evote/tests/cluster"
+)
+
+// benchBallots is how many ballots BenchmarkClusterIngest posts
+// (EVOTE_BENCH_BALLOTS overrides it).
+func benchBallots(b *testing.B) int {
+	n := 3000
+	if s := os.Getenv("EVOTE_BENCH_BALLOTS"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 1 {
+			b.Fatalf("EVOTE_BENCH_BALLOTS=%q: want a positive number", s)
+		}
+		n = v
+	}
+	return n
+}
+
+// BenchmarkClusterIngest measures a three-node board of separate processes
+// on this machine: valid ballots (one contest, referendum), made before the
+// clock starts, posted by 48 concurrent clients spread over the three
+// nodes; the clock stops when every node holds every ballot (its signed
+// checkpoint covers the whole log). It reports accepted-and-replicated
+// ballots per second, the 99th-percentile submit latency, and the nodes'
+// peak resident memory per ballot held.
+//
+//	go test -run '^$' -bench ClusterIngest -benchtime 1x ./tests
+func BenchmarkClusterIngest(b *testing.B) {
+	n := benchBallots(b)
+	c := cluster.New(b, cluster.Options{NodeConfig: "log_level: warn\n"})
+	e := c.Publish(b, c.ElectionConfig(b, "referendum.yaml"), n)
+	c.OpenDirect(b, e)
+	ballots := make([][]byte, n)
+	var wg sync.WaitGroup
+	for w := range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += runtime.GOMAXPROCS(0) {
+				ballots[i] = e.Ballot(b, i, 0)
+			}
+		}()
+	}
+	wg.Wait()
+	ctx := context.Background()
+	want := uint64(setupEntries + n)
+	verifiers := make([]func() uint64, len(c.Nodes))
+	for k, nd := range c.Nodes {
+		v, err := tlog.NewVerifier(nd.PublicKey())
+		if err != nil {
+			b.Fatal(err)
+		}
+		cl := nd.Client(b)
+		verifiers[k] = func() uint64 {
+			cp, err := cl.Checkpoint(ctx, e.ID, v)
+			if err != nil {
+				return 0
+			}
+			return cp.Size
+		}
+	}
+
+	const clients = 48
+	lat := make([][]time.Duration, clients)
+	b.ResetTimer()
+	start := time.Now()
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cl := c.Nodes[i%len(c.Nodes)].Client(b)
+			for j := i; j < n; j += clients {
+				t0 := time.Now()
+				if _, err := cl.Submit(ctx, ballots[j]); err != nil {
+					b.Errorf("ballot %d: %v", j, err)
+					return
+				}
+				lat[i] = append(lat[i], time.Since(t0))
+			}
+		}()
+	}
+	wg.Wait()
+	accepted := time.Since(start)
+	for k, size := range verifiers {
+		cluster.WaitFor(b, c.Nodes[k].Name+" to hold every ballot", func() bool { return size() >= want })
+	}
+	replicated := time.Since(start)
+	b.StopTimer()
+
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	var rss uint64
+	for _, nd := range c.Nodes {
+		rss = max(rss, nd.PeakRSS())
+	}
+	b.ReportMetric(float64(n)/accepted.Seconds(), "accepted/s")
+	b.ReportMetric(float64(n)/replicated.Seconds(), "replicated/s")
+	b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MiB")
+	b.ReportMetric(float64(rss)/float64(n), "RSS-B/ballot")
+}
