@@ -18,7 +18,7 @@ var cheapKDF = trustee.KDF{Time: 1, Memory: 64, Threads: 1}
 var passphrase = []byte("correct horse battery staple")
 
 // newTrustee returns trustee j of e with a new state file in dir.
-func newTrustee(t *testing.T, e *tallytest.Election, dir string, j int) *trustee.Trustee {
+func newTrustee(t testing.TB, e *tallytest.Election, dir string, j int) *trustee.Trustee {
 	t.Helper()
 	st, err := trustee.NewState(e.ID, j)
 	if err != nil {
@@ -32,7 +32,7 @@ func newTrustee(t *testing.T, e *tallytest.Election, dir string, j int) *trustee
 }
 
 // openTrustee returns trustee j of e with the state in store.
-func openTrustee(t *testing.T, e *tallytest.Election, store *trustee.Store, j int) *trustee.Trustee {
+func openTrustee(t testing.TB, e *tallytest.Election, store *trustee.Store, j int) *trustee.Trustee {
 	t.Helper()
 	tr, err := trustee.New(e.Manifest, e.ID, e.Signing[j-1], e.Encryption[j-1], store)
 	if err != nil {
@@ -42,7 +42,7 @@ func openTrustee(t *testing.T, e *tallytest.Election, store *trustee.Store, j in
 }
 
 // newTrustees returns every trustee of e, each with its own state file.
-func newTrustees(t *testing.T, e *tallytest.Election) []*trustee.Trustee {
+func newTrustees(t testing.TB, e *tallytest.Election) []*trustee.Trustee {
 	t.Helper()
 	dir := t.TempDir()
 	var out []*trustee.Trustee
@@ -53,7 +53,7 @@ func newTrustees(t *testing.T, e *tallytest.Election) []*trustee.Trustee {
 }
 
 // replica returns a replica of everything on e's board.
-func replica(t *testing.T, e *tallytest.Election) *tally.Replica {
+func replica(t testing.TB, e *tallytest.Election) *tally.Replica {
 	t.Helper()
 	r, err := tally.NewReplica(e.ManifestEntry)
 	if err != nil {
