@@ -17,9 +17,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/libp2p/go-libp2p/core/peer"
+
 	"github.com/evote/evote/bulletin"
 	"github.com/evote/evote/bulletin/client"
 	"github.com/evote/evote/bulletin/node"
+	"github.com/evote/evote/bulletin/p2p"
 	"github.com/evote/evote/bulletin/tlog"
 	"github.com/evote/evote/election"
 	"github.com/evote/evote/tests/cluster"
@@ -256,14 +259,17 @@ func refusal(t *testing.T, what string, err error, want string) {
 	}
 }
 
-// TestInvalidEntriesRefused: each kind of invalid entry is refused over
-// HTTP with a 4xx naming the problem, and reaches no node, while a valid
-// ballot posted after all of them reaches every node.
-func TestInvalidEntriesRefused(t *testing.T) {
-	c := cluster.New(t, cluster.Options{})
-	e := openElection(t, c, 5)
-	other := c.Publish(t, retitled(t, c.ElectionConfig(t, "referendum.yaml"), "Another referendum"), 3)
-	ctx := context.Background()
+// badEntry is an invalid entry and a word its refusal must contain.
+type badEntry struct {
+	name  string
+	entry []byte
+	want  string
+}
+
+// badEntries makes one entry of each kind of invalid entry for open
+// election e; other is another election on the same board.
+func badEntries(t *testing.T, e, other *cluster.Election) []badEntry {
+	t.Helper()
 	layout, err := election.NewBallotLayout(e.Manifest)
 	if err != nil {
 		t.Fatal(err)
@@ -315,11 +321,7 @@ func TestInvalidEntriesRefused(t *testing.T) {
 	malformed := append(e.Ballot(t, 4, 0), 0)
 	oversized := make([]byte, 13<<20)
 
-	cases := []struct {
-		name  string
-		entry []byte
-		want  string
-	}{
+	return []badEntry{
 		{"bad proof", badProof, "proof"},
 		{"bad signature", badSig, "signature"},
 		{"replayed into another election", replayed, "not on the credential list"},
@@ -328,6 +330,17 @@ func TestInvalidEntriesRefused(t *testing.T) {
 		{"malformed", malformed, "malformed"},
 		{"oversized", oversized, "large"},
 	}
+}
+
+// TestInvalidEntriesRefused: each kind of invalid entry is refused over
+// HTTP with a 4xx naming the problem, and reaches no node, while a valid
+// ballot posted after all of them reaches every node.
+func TestInvalidEntriesRefused(t *testing.T) {
+	c := cluster.New(t, cluster.Options{})
+	e := openElection(t, c, 5)
+	other := c.Publish(t, retitled(t, c.ElectionConfig(t, "referendum.yaml"), "Another referendum"), 3)
+	ctx := context.Background()
+	cases := badEntries(t, e, other)
 	for _, tc := range cases {
 		_, err := c.Nodes[0].Client(t).Submit(ctx, tc.entry)
 		refusal(t, tc.name, err, tc.want)
@@ -356,7 +369,7 @@ func TestInvalidEntriesRefused(t *testing.T) {
 			return errors.As(err, &ce) && ce.Status/100 == 4
 		})
 	}
-	_, err = c.Nodes[1].Client(t).Submit(ctx, late)
+	_, err := c.Nodes[1].Client(t).Submit(ctx, late)
 	refusal(t, "after close", err, "clos")
 }
 
@@ -539,4 +552,66 @@ func findType(t *testing.T, n *cluster.Node, e *cluster.Election, typ election.E
 	}
 	t.Fatalf("no %v entry on %s", typ, n.Name)
 	return nil
+}
+
+// TestInvalidOverGossip: a rogue process holding node-3's key (so the
+// other nodes take it as a replication peer) publishes invalid entries on
+// the election's gossip topic. Nodes 1 and 2 reject each one: none is
+// stored or forwarded, and a valid ballot the rogue publishes after them
+// reaches both, so the channel itself works.
+func TestInvalidOverGossip(t *testing.T) {
+	c := cluster.New(t, cluster.Options{Idle: 1})
+	e := openElection(t, c, 5)
+	other := c.Publish(t, retitled(t, c.ElectionConfig(t, "referendum.yaml"), "Another referendum"), 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n3 := c.Nodes[2]
+	var peers []peer.AddrInfo
+	for _, n := range c.Nodes[:2] {
+		info, err := peer.AddrInfoFromString(n.Addrs()[0] + "/p2p/" + n.PeerID())
+		if err != nil {
+			t.Fatal(err)
+		}
+		peers = append(peers, *info)
+	}
+	rogue, err := p2p.New(ctx, p2p.Config{Key: n3.Secret.SigningKey, ListenAddrs: n3.Addrs(), Peers: peers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rogue.Close()
+	topic, err := rogue.Join(e.ID, p2p.Handler{Validate: func(context.Context, peer.ID, []byte) p2p.Result { return p2p.Accept }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cluster.WaitFor(t, "the rogue to join both nodes on the topic", func() bool { return len(topic.Peers()) == 2 })
+	rejected := func() float64 {
+		return metric(t, c.Nodes[0], "evote_node_rejections_total") + metric(t, c.Nodes[1], "evote_node_rejections_total")
+	}
+	before := rejected()
+	var sent []badEntry
+	for _, bad := range badEntries(t, e, other) {
+		if len(bad.entry) > election.MaxEntrySize {
+			continue // gossip refuses to carry it at all (bulletin/p2p TestPublishBounds)
+		}
+		if err := topic.Publish(ctx, bad.entry); err != nil {
+			t.Fatalf("publishing the %s entry: %v", bad.name, err)
+		}
+		sent = append(sent, bad)
+	}
+	marker := e.Ballot(t, 4, 0)
+	if err := topic.Publish(ctx, marker); err != nil {
+		t.Fatal(err)
+	}
+	c.WaitAllHold(t, e, marker)
+	cluster.WaitFor(t, "both nodes to count the rejections", func() bool { return rejected() >= before+float64(len(sent)) })
+	for _, n := range c.Nodes[:2] {
+		for _, bad := range sent {
+			id := election.ID(sha256.Sum256(bad.entry))
+			for _, el := range []election.ID{e.ID, other.ID} {
+				if _, err := n.Client(t).Entry(context.Background(), el, id); err == nil {
+					t.Errorf("%s took the %s entry from gossip", n.Name, bad.name)
+				}
+			}
+		}
+	}
 }
