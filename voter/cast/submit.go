@@ -3,6 +3,7 @@ package cast
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -35,7 +36,11 @@ type Spoiled struct {
 	Tracker election.ID
 	// Ballot is the tracker of the ballot that was challenged.
 	Ballot election.ID
-	// Receipt is the node's receipt for the spoiled entry.
+	// Entry is the spoiled entry's bytes.
+	Entry []byte
+	// Receipt is the node's receipt for the spoiled entry; nil when no node
+	// answered (the error wraps ErrUnreachable, and the caller may keep
+	// Entry and submit it later).
 	Receipt *Receipt
 }
 
@@ -44,6 +49,9 @@ type Spoiled struct {
 // credential, and posts it, so that any other device can check what the
 // ballot encrypted (Audit). The ballot can never be cast after; the voter
 // encrypts the choices again (Encrypt) and casts or challenges that one.
+// When no node answers it returns the Spoiled, without a receipt, together
+// with an error wrapping ErrUnreachable, so that the caller can keep the
+// entry and submit it later.
 func (e *Election) Challenge(ctx context.Context, b *Ballot) (*Spoiled, error) {
 	if b.opening == nil || b.voter == nil || b.voter.key == nil {
 		return nil, ErrSpent
@@ -53,11 +61,15 @@ func (e *Election) Challenge(ctx context.Context, b *Ballot) (*Spoiled, error) {
 	if err != nil {
 		return nil, fmt.Errorf("spoiling ballot %s: %w", short(b.Tracker), err)
 	}
-	rc, err := e.SubmitEntry(ctx, entry.Bytes())
+	sp := &Spoiled{Tracker: entry.ID(), Ballot: b.Tracker, Entry: entry.Bytes()}
+	sp.Receipt, err = e.SubmitEntry(ctx, sp.Entry)
 	if err != nil {
+		if errors.Is(err, ErrUnreachable) {
+			return sp, err
+		}
 		return nil, err
 	}
-	return &Spoiled{Tracker: entry.ID(), Ballot: b.Tracker, Receipt: rc}, nil
+	return sp, nil
 }
 
 // SubmitEntry posts a voter's entry (a ballot or a spoiled ballot) to the

@@ -5,13 +5,16 @@
 package votertest
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -19,6 +22,7 @@ import (
 	"github.com/evote/evote/bulletin/node"
 	"github.com/evote/evote/election"
 	"github.com/evote/evote/keyfile"
+	"github.com/evote/evote/voter/credential"
 )
 
 // Timeout bounds every wait.
@@ -38,8 +42,11 @@ type Board struct {
 	Election election.ID
 	Manifest *election.Manifest
 	// Record is the good record's entries, all of them; the node holds
-	// those before the first ballot.
+	// those before the first ballot, except the credential list.
 	Record [][]byte
+	// Codes are credential codes on the list, beside the record's voters
+	// (keys Key("voter/0") …).
+	Codes []credential.Code
 
 	cfg    node.Config
 	cancel context.CancelFunc
@@ -81,6 +88,8 @@ func Start(t testing.TB, open bool) *Board {
 	cfg.Logger = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
 	bd := &Board{Record: entries, cfg: cfg}
 	bd.start(t)
+	me, _ := election.DecodeEntry(entries[0])
+	bd.Election = me.ID()
 	for _, e := range entries {
 		d, err := election.DecodeEntry(e)
 		if err != nil {
@@ -89,10 +98,11 @@ func Start(t testing.TB, open bool) *Board {
 		if d.Type == election.TypeBallot || d.Type == election.TypeSpoiled || (!open && d.Type == election.TypeOpen) {
 			break
 		}
+		if d.Type == election.TypeCredentials {
+			e = bd.credentials(t, d)
+		}
 		bd.Submit(t, e)
 	}
-	me, _ := election.DecodeEntry(entries[0])
-	bd.Election = me.ID()
 	bd.Manifest, err = election.DecodeManifest(me.Payload)
 	if err != nil {
 		t.Fatal(err)
@@ -159,6 +169,31 @@ func (bd *Board) Submit(t testing.TB, e []byte) {
 	if _, err := bd.Client.Submit(ctx, e); err != nil {
 		t.Fatalf("submit: %v", err)
 	}
+}
+
+// codesPerBoard is how many credential codes Start adds to the list.
+const codesPerBoard = 4
+
+// credentials returns the record's credential list with codesPerBoard new
+// codes' keys added, signed by the commission.
+func (bd *Board) credentials(t testing.TB, rec *election.Entry) []byte {
+	t.Helper()
+	list, err := election.DecodeCredentialList(rec.Payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := list.Credentials
+	for range codesPerBoard {
+		code, err := credential.NewCode(rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bd.Codes = append(bd.Codes, code)
+		creds = append(creds, election.Credential{Key: code.PublicKey(bd.Election)})
+	}
+	slices.SortFunc(creds, func(a, b election.Credential) int { return bytes.Compare(a.Key, b.Key) })
+	parts := []*election.CredentialList{{Part: 0, Parts: 1, Credentials: creds}}
+	return credential.Entries(bd.Election, parts, Key("commission"))[0].Bytes()
 }
 
 // Close posts the commission's close entry.
