@@ -7,8 +7,8 @@ package votertest
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/sha256"
 	"log/slog"
 	"os"
