@@ -23,7 +23,6 @@ build: ## build bin/evote with the version from git describe
 	$(GO) build -ldflags '$(LDFLAGS)' -o bin/evote ./cmd/evote
 
 # test-deps installs everything a fresh machine needs to run `make test`.
-# Later parts extend it (e.g. a browser for the kiosk tests: apt-get install chromium).
 # Keep every step idempotent: it runs before each `make test`.
 test-deps: ## install what the tests need
 	@command -v $(GO) >/dev/null || { echo "make: '$(GO)' not found; install Go (see go.mod for the version) and put it on PATH" >&2; exit 1; }
@@ -31,6 +30,7 @@ test-deps: ## install what the tests need
 	  echo "make: no C compiler for 'go test -race'; installing gcc" >&2; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q gcc libc6-dev; }
 	$(GO) mod download
+	@scripts/install-chromium.sh # the kiosk's end-to-end test drives a real headless Chromium
 
 test: test-deps ## run every test, with the race detector
 	$(GO) test -race -count=1 ./...
