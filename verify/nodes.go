@@ -73,6 +73,8 @@ func (n *Nodes) Entries(ctx context.Context) iter.Seq2[[]byte, error] {
 			n.read, n.readURL = c, n.Client.URLs()[i]
 			if n.manif, err = record.Manifest(ctx, c, n.Election); err == nil {
 				n.cp, _, n.cpErr = record.FetchCheckpoint(ctx, c, n.manif, n.Election)
+			} else {
+				n.cpErr = fmt.Errorf("no manifest to open its checkpoint with: %w", err)
 			}
 			n.page(ctx, c, yield)
 			return
