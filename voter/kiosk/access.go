@@ -27,7 +27,9 @@ func (k *Kiosk) guard(h http.Handler) http.Handler {
 		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("X-Frame-Options", "DENY")
-		hd.Set("Referrer-Policy", "no-referrer")
+		// same-origin, not no-referrer: under no-referrer browsers send
+		// "Origin: null" with the kiosk's own form posts.
+		hd.Set("Referrer-Policy", "same-origin")
 		h.ServeHTTP(w, r)
 	})
 }
@@ -60,9 +62,9 @@ func isLoopbackHost(hostport string) bool {
 
 // sameOrigin reports whether a form post comes from the kiosk's own
 // pages, by the Origin header browsers send with every post (or, without
-// one, Sec-Fetch-Site).
+// one or with an opaque "null" one, Sec-Fetch-Site).
 func sameOrigin(r *http.Request) bool {
-	if o := r.Header.Get("Origin"); o != "" {
+	if o := r.Header.Get("Origin"); o != "" && o != "null" {
 		return o == "http://"+r.Host || o == "https://"+r.Host
 	}
 	switch r.Header.Get("Sec-Fetch-Site") {

@@ -307,10 +307,15 @@ func TestKioskAccess(t *testing.T) {
 		{"foreign host name (DNS rebinding)", "GET", "evil.example:8080", "127.0.0.1:5000", "", 403},
 		{"post from another origin", "POST", "127.0.0.1:8080", "127.0.0.1:5000", "http://evil.example", 403},
 		{"post from the kiosk", "POST", "127.0.0.1:8080", "127.0.0.1:5000", "http://127.0.0.1:8080", 303},
+		{"opaque origin from elsewhere", "POST", "127.0.0.1:8080", "127.0.0.1:5000", "null|cross-site", 403},
+		{"opaque origin, same site", "POST", "127.0.0.1:8080", "127.0.0.1:5000", "null|same-origin", 303},
 	} {
 		r := httptest.NewRequest(tc.method, "http://"+tc.host+"/finish", nil)
 		r.Host, r.RemoteAddr = tc.host, tc.remote
-		if tc.origin != "" {
+		if origin, site, ok := strings.Cut(tc.origin, "|"); ok {
+			r.Header.Set("Origin", origin)
+			r.Header.Set("Sec-Fetch-Site", site)
+		} else if tc.origin != "" {
 			r.Header.Set("Origin", tc.origin)
 		}
 		w := httptest.NewRecorder()
