@@ -14,13 +14,19 @@ BENCHPKGS ?= ./crypto/... ./verify
 BENCH     ?= .
 FUZZTIME  ?= 10s
 
-.PHONY: help build test test-deps bench fuzz lint clean
+.PHONY: help build demo test test-deps bench fuzz lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 build: ## build bin/evote with the version from git describe
 	$(GO) build -ldflags '$(LDFLAGS)' -o bin/evote ./cmd/evote
+
+# DEMOARGS passes flags to evote demo, e.g.
+#   make demo DEMOARGS='--config election-configs/municipal.yaml --voters 500'
+DEMOARGS ?=
+demo: build ## run a whole election on this machine (evote demo; flags in DEMOARGS)
+	bin/evote demo $(DEMOARGS)
 
 # test-deps installs everything a fresh machine needs to run `make test`.
 # Keep every step idempotent: it runs before each `make test`.

@@ -43,6 +43,7 @@ func commands() []*cli.Command {
 		tallyCommand(),
 		verifyCommand(),
 		recordCommand(),
+		demoCommand(),
 	}
 }
 
