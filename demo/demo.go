@@ -175,12 +175,12 @@ type run struct {
 
 // demoNode is one board node process and its addresses.
 type demoNode struct {
-	name                      string
-	secret                    *keyfile.Secret
-	keyFile, config, dataDir  string
+	name                       string
+	secret                     *keyfile.Secret
+	keyFile, config, dataDir   string
 	httpPort, tcpPort, udpPort int
-	p                         *proc
-	ready                     int
+	p                          *proc
+	ready                      int
 }
 
 func (n *demoNode) url() string { return fmt.Sprintf("http://127.0.0.1:%d", n.httpPort) }
@@ -352,4 +352,3 @@ func (d *run) report(sum *Summary) {
 	fmt.Fprintf(w, "Logs, keys:   %s\n", d.o.Dir)
 	fmt.Fprintf(w, "Time:         %.1fs\n", time.Since(d.st.start).Seconds())
 }
-
