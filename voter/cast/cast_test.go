@@ -270,3 +270,27 @@ func TestUnreachable(t *testing.T) {
 		t.Fatalf("Fetch with no node up: %v, want ErrUnreachable", err)
 	}
 }
+
+func TestVoterFromCode(t *testing.T) {
+	bd, e := fetch(t)
+	v, err := e.Voter(bd.Codes[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := ParseCode(strings.ReplaceAll(bd.Codes[0].Text(), "-", " "))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2, err := e.Voter(code)
+	if err != nil || !v2.Public.Equal(v.Public) {
+		t.Fatalf("the same code with spaces gives another voter: %v", err)
+	}
+	ctx := testContext(t)
+	b, err := e.Encrypt(ctx, v, choose(t, e, v, "no"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Cast(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+}
