@@ -102,7 +102,7 @@ func (k *Kiosk) welcome(w http.ResponseWriter, r *http.Request) {
 // renderWelcome shows the code entry, or why voting is not possible.
 // Requires k.mu.
 func (k *Kiosk) renderWelcome(w http.ResponseWriter, expired bool, errs []string) {
-	if k.e.Closed() {
+	if k.e.Closed() || k.closed {
 		p := k.newPage("/", "closed_heading")
 		k.render(w, "closed", p, http.StatusOK)
 		return
@@ -258,6 +258,7 @@ func (k *Kiosk) castBallot(w http.ResponseWriter, r *http.Request, s *session) {
 		k.log.Warn("kiosk: no board node answered; a ballot is queued on disk")
 		rc = &cast.Receipt{Election: k.e.ID, Tracker: b.Tracker, Type: election.TypeBallot, Entry: b.Entry.Bytes(), Queued: true}
 	case errors.Is(err, cast.ErrClosed):
+		k.closed = true
 		k.endSession()
 		p := k.newPage("/", "closed_heading")
 		p.Errors = []string{tr(k.lang, "err_closed")}

@@ -63,12 +63,13 @@ type Kiosk struct {
 	queue *Queue
 	log   *slog.Logger
 	pages map[string]*template.Template
-	// now is the clock, replaced in tests.
-	now func() time.Time
 
 	mu   sync.Mutex
 	sess *session // the one voter's session, or nil
 	lang string   // the screen's language
+	// closed is set when a node refuses a ballot because voting has
+	// closed: the welcome screen says so from then on.
+	closed bool
 }
 
 // New checks cfg and prepares the kiosk.
@@ -105,7 +106,7 @@ func New(cfg Config) (*Kiosk, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Kiosk{cfg: cfg, e: cfg.Election, queue: q, log: cfg.Logger, pages: pages, now: time.Now, lang: cfg.Language}, nil
+	return &Kiosk{cfg: cfg, e: cfg.Election, queue: q, log: cfg.Logger, pages: pages, lang: cfg.Language}, nil
 }
 
 // parsePages parses each screen with the layout around it.

@@ -253,6 +253,11 @@ func TestKioskClosed(t *testing.T) {
 	if h.k.Active() {
 		t.Fatal("session kept after the close")
 	}
+	st, page = h.get(t, "/")
+	want(t, "welcome after the close", st, page, 200, "Voting has closed", "This election no longer takes ballots.")
+	if strings.Contains(page, `id="code"`) {
+		t.Error("the closed kiosk still asks for codes")
+	}
 }
 
 func TestKioskResetsItself(t *testing.T) {
