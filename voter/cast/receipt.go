@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/evote/evote/bulletin"
@@ -215,16 +216,12 @@ func ReadReceipt(path string) (*Receipt, error) {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
+	b, err := io.ReadAll(io.LimitReader(f, maxReceiptFile+1))
 	if err != nil {
-		return nil, err
-	}
-	if st.Size() > maxReceiptFile {
-		return nil, fmt.Errorf("%s: %d bytes, too large for a receipt", path, st.Size())
-	}
-	b := make([]byte, st.Size())
-	if _, err := f.ReadAt(b, 0); err != nil && st.Size() > 0 {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(b) > maxReceiptFile {
+		return nil, fmt.Errorf("%s: larger than %d bytes, too large for a receipt", path, maxReceiptFile)
 	}
 	r, err := DecodeReceipt(b)
 	if err != nil {
