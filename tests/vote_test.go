@@ -175,6 +175,13 @@ func (v *voteEnv) errorCases(t *testing.T) {
 	_, err = c.Evote(t, args...)
 	voteFails(t, "an election not open yet", err, "the election is not open yet")
 
+	_, err = v.vote(t, 3, "--challenge")
+	voteFails(t, "--challenge without --select", err, "--challenge goes with --select")
+	_, err = c.Evote(t, append([]string{"vote", "check", "--receipt", filepath.Join(c.Dir, "no-such-receipt.json")}, c.NodeArgs()...)...)
+	voteFails(t, "checking a receipt that does not exist", err, "does not exist")
+	_, err = c.Evote(t, append([]string{"vote", "--election", "abcd", "--code-file", v.codes[3]}, c.NodeArgs()...)...)
+	voteFails(t, "a short election id", err, "want 64 hex digits")
+
 	dead := voteDeadURL(t)
 	_, err = c.Evote(t, "vote", "--election", e.ID.String(), "--code-file", v.codes[3], "--node", dead, "--select", "library-bond=yes")
 	voteFails(t, "no node reachable", err, "no board node answered")

@@ -17,6 +17,7 @@ var languageNames = map[string]string{"en": "English", "zh-Hans": "简体中文"
 var catalogs = map[string]map[string]string{
 	"en": {
 		"app_title":          "Polling place kiosk",
+		"skip":               "Skip to the main content",
 		"language":           "Language",
 		"welcome_heading":    "Welcome",
 		"welcome_intro":      "Enter the credential code from your letter, or scan its QR code.",
@@ -71,6 +72,7 @@ var catalogs = map[string]map[string]string{
 	},
 	"zh-Hans": {
 		"app_title":          "投票站自助终端",
+		"skip":               "跳至主要内容",
 		"language":           "语言",
 		"welcome_heading":    "欢迎",
 		"welcome_intro":      "请输入选民通知信上的凭证码，或扫描其二维码。",
