@@ -39,7 +39,9 @@ type Election struct {
 	board    *client.Client
 	pk       *elgamal.PublicKey
 	verifier *election.BallotVerifier
-	styles   election.CredentialStyles
+	// setup is the record replayed up to the open entry. It is only read
+	// after Fetch (the credential list), so concurrent use is safe.
+	setup *election.Record
 	// closed is what the board said when Fetch ran; Cast learns of a later
 	// close from the node's refusal.
 	closed bool
@@ -71,10 +73,6 @@ func Fetch(ctx context.Context, board *client.Client, id election.ID) (*Election
 	if err := replaySetup(ctx, board, rec); err != nil {
 		return nil, fmt.Errorf("election %s: %w", short(id), err)
 	}
-	styles, err := credentialStyles(ctx, board, id)
-	if err != nil {
-		return nil, fmt.Errorf("election %s: %w", short(id), err)
-	}
 	v, err := election.NewBallotVerifier(rec.Manifest(), id, rec.Key())
 	if err != nil {
 		return nil, fmt.Errorf("election %s: %w", short(id), err)
@@ -90,7 +88,7 @@ func Fetch(ctx context.Context, board *client.Client, id election.ID) (*Election
 		board:    board,
 		pk:       elgamal.NewPublicKey(rec.Key()),
 		verifier: v,
-		styles:   styles,
+		setup:    rec,
 		closed:   closed,
 	}, nil
 }
@@ -115,27 +113,6 @@ func replaySetup(ctx context.Context, board *client.Client, rec *election.Record
 		}
 	}
 	return ErrNotOpen
-}
-
-// credentialStyles reads the public credential list. The record checked it
-// already (replaySetup); this keeps it as a lookup that CheckSpoiled takes.
-func credentialStyles(ctx context.Context, board *client.Client, id election.ID) (election.CredentialStyles, error) {
-	var parts []*election.CredentialList
-	for st, err := range board.All(ctx, id, election.TypeCredentials) {
-		if err != nil {
-			return nil, fmt.Errorf("reading the credential list: %w", boardError(err))
-		}
-		e, err := election.DecodeEntry(st.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("credential list entry %s: %w", short(st.ID), err)
-		}
-		l, err := election.DecodeCredentialList(e.Payload)
-		if err != nil {
-			return nil, fmt.Errorf("credential list entry %s: %w", short(st.ID), err)
-		}
-		parts = append(parts, l)
-	}
-	return election.NewCredentialStyles(parts...)
 }
 
 // hasClose reports whether the board holds the commission's close entry.
@@ -171,7 +148,7 @@ func (e *Election) Board() *client.Client { return e.board }
 // CredentialStyle implements election.Eligibility: whether key is on the
 // election's public credential list, and its ballot style.
 func (e *Election) CredentialStyle(key ed25519.PublicKey) (uint16, bool) {
-	return e.styles.CredentialStyle(key)
+	return e.setup.Eligible(key)
 }
 
 // Layout returns the election's ballot layout.

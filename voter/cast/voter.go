@@ -51,7 +51,7 @@ func (e *Election) VoterFromKey(key ed25519.PrivateKey) (*Voter, error) {
 		return nil, fmt.Errorf("credential key: %d bytes, want %d", len(key), ed25519.PrivateKeySize)
 	}
 	pub := key.Public().(ed25519.PublicKey)
-	style, ok := e.styles.CredentialStyle(pub)
+	style, ok := e.CredentialStyle(pub)
 	if !ok {
 		return nil, ErrNotEligible
 	}
