@@ -56,6 +56,12 @@ func (n *Node) seal(ctx context.Context, es *electionState) {
 	o := n.ingestTo(ctx, es, sourceSelf, b)
 	switch {
 	case o.err == nil:
+		// A checkpoint at once, not after CheckpointInterval: an observer
+		// who reads the seal checks its tree against the node's latest
+		// checkpoint, which must not be older than the seal.
+		if err := n.signCheckpoint(ctx, es); err != nil {
+			n.log.Error("signing checkpoint", "election", es.id, "err", err)
+		}
 		n.publish(ctx, es.id, b)
 		n.log.Info("sealed", "election", es.id, "seal", o.id, "index", o.index)
 	case errors.Is(o.err, election.ErrDuplicate):
