@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
+	"github.com/evote/evote/bulletin"
 	"github.com/evote/evote/bulletin/client"
 	"github.com/evote/evote/bulletin/tlog"
 	"github.com/evote/evote/election"
@@ -51,7 +53,7 @@ func exportFrom(ctx context.Context, c *client.Client, el election.ID, dir strin
 	if err != nil {
 		return nil, err
 	}
-	cp, node, err := FetchCheckpoint(ctx, c, m, el)
+	cp, node, err := coveringCheckpoint(ctx, c, m, el)
 	if err != nil {
 		return nil, err
 	}
@@ -98,4 +100,32 @@ func exportFrom(ctx context.Context, c *client.Client, el election.ID, dir strin
 		return nil, err
 	}
 	return &Exported{Node: m.Nodes[node].Name, Entries: cp.Size, Root: cp.Root}, nil
+}
+
+// checkpointWait bounds how long an export waits for the node to sign a
+// checkpoint covering entries it appended after its latest one (nodes
+// sign at most every checkpoint_interval, a second by default).
+const checkpointWait = 10 * time.Second
+
+// coveringCheckpoint returns the node's latest checkpoint once it covers
+// the node's whole log, so that an export taken just after the result was
+// posted includes it; after checkpointWait it settles for the latest
+// checkpoint, and the export then ends where that checkpoint ends.
+func coveringCheckpoint(ctx context.Context, c *client.Client, m *election.Manifest, el election.ID) (*bulletin.Checkpoint, int, error) {
+	deadline := time.Now().Add(checkpointWait)
+	for {
+		cp, node, err := FetchCheckpoint(ctx, c, m, el)
+		if err != nil {
+			return nil, 0, err
+		}
+		p, err := c.Entries(ctx, el, 0, cp.Size, 1)
+		if err != nil || len(p.Entries) == 0 || !time.Now().Before(deadline) {
+			return cp, node, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, 0, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
