@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/evote/evote/bulletin/client"
 	"github.com/evote/evote/crypto/threshold"
 	"github.com/evote/evote/election"
 	"github.com/evote/evote/keyfile"
@@ -63,6 +64,10 @@ func electionOpen(c *cli.Context) error {
 	}
 	ctx := commandContext(c)
 	deadline := time.Now().Add(c.Duration("wait"))
+	// A node refuses the open entry (check 35) when its record holds
+	// ceremony entries this replica had not read yet — after the ceremony
+	// deadline a late dealing may still arrive. Read again and retry.
+	stale := 0
 	for {
 		if err := f.Sync(ctx); err != nil {
 			return err
@@ -78,6 +83,12 @@ func electionOpen(c *cli.Context) error {
 				return err
 			}
 			rc, err := submit(ctx, cl, sm, e.Bytes())
+			var ce *client.Error
+			if errors.As(err, &ce) && ce.Check == election.CheckOpenCeremony && stale < 5 {
+				stale++
+				fmt.Fprintf(c.App.ErrWriter, "the board holds ceremony entries not read yet (%s); reading again\n", ce.Message)
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("posting the open entry: %w", err)
 			}
