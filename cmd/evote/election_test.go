@@ -101,7 +101,7 @@ func TestElectionValidate(t *testing.T) {
 	if err != nil {
 		t.Fatalf("validate %s: %v", municipalConfig, err)
 	}
-	want := "ok: Springfield Municipal Election 2026: 2 contests, 13 options; 3 trustees, threshold 2; 3 board nodes, seal quorum 3; opens 2026-11-03T07:00:00Z, closes 2026-11-03T20:00:00Z\n"
+	want := "ok: Springfield Municipal Election 2027: 2 contests, 13 options; 3 trustees, threshold 2; 3 board nodes, seal quorum 3; opens 2027-11-03T07:00:00Z, closes 2027-11-03T20:00:00Z\n"
 	if out != want {
 		t.Errorf("validate printed\n%q\nwant\n%q", out, want)
 	}

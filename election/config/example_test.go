@@ -46,5 +46,5 @@ func ExampleLoad() {
 	}
 	fmt.Printf("%s: %d contest, %d of %d trustees decrypt\n", m.Title, len(m.Contests), m.Trustees.Threshold, len(m.Trustees.Members))
 	// Output:
-	// Riverside Library Bond Referendum 2026: 1 contest, 2 of 3 trustees decrypt
+	// Riverside Library Bond Referendum 2027: 1 contest, 2 of 3 trustees decrypt
 }
