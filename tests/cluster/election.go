@@ -30,8 +30,10 @@ type Election struct {
 	Config       string // the YAML config it was made from
 	// CredentialsDir is the output of `evote election credentials`.
 	CredentialsDir string
-	// Codes are the voters' credential codes, in roll order.
-	Codes []string
+	// Codes are the voters' credential codes, in roll order, and Styles
+	// their ballot style ids ("" when the election has no styles).
+	Codes  []string
+	Styles []string
 	// Posted are the entries published, in order (manifest first).
 	Posted [][]byte
 	// Key is the joint election key, once OpenDirect opened the election.
@@ -149,8 +151,9 @@ func (c *Cluster) ElectionConfig(t testing.TB, name string) string {
 
 // Publish makes the election of config with `evote election create`,
 // issues credentials to voters with `evote election credentials` (args
-// adds flags, such as "--style", "ward-1"), posts everything with `evote
-// election publish`, and waits until every running node holds it all.
+// adds flags, such as "--style", "ward-1"; with voters 0, args must give
+// the roll: "--roll", FILE), posts everything with `evote election
+// publish`, and waits until every running node holds it all.
 func (c *Cluster) Publish(t testing.TB, config string, voters int, args ...string) *Election {
 	t.Helper()
 	base := filepath.Join(c.Dir, "election-"+strconv.Itoa(len(c.published)+1))
@@ -159,8 +162,11 @@ func (c *Cluster) Publish(t testing.TB, config string, voters int, args ...strin
 	}
 	e := &Election{Config: config, ManifestFile: filepath.Join(base, "manifest.entry"), CredentialsDir: filepath.Join(base, "credentials")}
 	c.MustEvote("election", "create", config, "--commission-key", c.CommissionKey, "--out", e.ManifestFile)
-	c.MustEvote(append([]string{"election", "credentials", "--manifest", e.ManifestFile, "--count", strconv.Itoa(voters),
-		"--commission-key", c.CommissionKey, "--out", e.CredentialsDir}, args...)...)
+	cred := []string{"election", "credentials", "--manifest", e.ManifestFile, "--commission-key", c.CommissionKey, "--out", e.CredentialsDir}
+	if voters > 0 {
+		cred = append(cred, "--count", strconv.Itoa(voters))
+	}
+	c.MustEvote(append(cred, args...)...)
 	parts, err := filepath.Glob(filepath.Join(e.CredentialsDir, "public", "credentials-*.entry"))
 	if err != nil || len(parts) == 0 {
 		t.Fatalf("no credential list in %s: %v", e.CredentialsDir, err)
@@ -188,14 +194,14 @@ func (c *Cluster) Publish(t testing.TB, config string, voters int, args ...strin
 		}
 		e.Posted = append(e.Posted, b)
 	}
-	e.Codes = readCodes(t, filepath.Join(e.CredentialsDir, "secret", "credentials.csv"))
+	e.Codes, e.Styles = readCodes(t, filepath.Join(e.CredentialsDir, "secret", "credentials.csv"))
 	c.WaitAllHold(t, e, e.Posted...)
 	c.published = append(c.published, e)
 	return e
 }
 
-// readCodes returns the code column of a credentials CSV.
-func readCodes(t testing.TB, path string) []string {
+// readCodes returns the code and style columns of a credentials CSV.
+func readCodes(t testing.TB, path string) (codes, styles []string) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -206,20 +212,23 @@ func readCodes(t testing.TB, path string) []string {
 	if err != nil || len(rows) < 2 {
 		t.Fatalf("%s: %v (%d rows)", path, err, len(rows))
 	}
-	col := -1
+	col, scol := -1, -1
 	for i, h := range rows[0] {
-		if h == "code" {
+		switch h {
+		case "code":
 			col = i
+		case "style":
+			scol = i
 		}
 	}
-	if col < 0 {
-		t.Fatalf("%s: no code column in %v", path, rows[0])
+	if col < 0 || scol < 0 {
+		t.Fatalf("%s: no code or style column in %v", path, rows[0])
 	}
-	var codes []string
 	for _, r := range rows[1:] {
 		codes = append(codes, r[col])
+		styles = append(styles, r[scol])
 	}
-	return codes
+	return codes, styles
 }
 
 // WaitAllHold waits until every running node holds every entry.
