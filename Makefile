@@ -10,7 +10,7 @@ VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X main.version=$(VERSION)
 # Per-benchmark time; slow benchmarks still run at least once.
 BENCHTIME ?= 200ms
-BENCHPKGS ?= ./crypto/... ./verify
+BENCHPKGS ?= ./...
 BENCH     ?= .
 FUZZTIME  ?= 10s
 
@@ -46,7 +46,7 @@ test: test-deps ## run every test, with the race detector
 # output goes to stderr as it arrives, and only the table to stdout, so that
 # `make bench > bench.md` keeps just the table.
 BENCHCMD = $(GO) test -p 1 -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count 1 $(BENCHPKGS)
-bench: ## run the crypto benchmarks and print them as a Markdown table
+bench: ## run every benchmark (BENCHPKGS, BENCH) and print them as a Markdown table
 	@mkdir -p bin
 	@$(GO) build -o bin/benchtable ./internal/benchtable
 	@echo "$(BENCHCMD)" >&2
