@@ -162,6 +162,17 @@ func eval[T any](s *screen, expr string) T {
 	return v
 }
 
+// poll waits until a JavaScript expression is true.
+func (s *screen) poll(what, expr string) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(s.ctx, cluster.Timeout)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr)); err != nil {
+		s.shot("failed-" + strings.ReplaceAll(what, " ", "-"))
+		s.t.Fatalf("waiting for %s: %v", what, err)
+	}
+}
+
 // shot saves a screenshot of the page as NN-name.png.
 func (s *screen) shot(name string) {
 	s.t.Helper()
@@ -306,9 +317,7 @@ func TestKioskInBrowser(t *testing.T) {
 	s.do("review again", chromedp.Click(chromedp.CSS("#review")), chromedp.WaitVisible(chromedp.CSS("#cast")))
 	s.do("cast", chromedp.Click(chromedp.CSS("#cast")), chromedp.WaitVisible(chromedp.CSS("#receipt-qr")))
 	cast1 := s.tracker()
-	if !eval[bool](s, `document.getElementById("receipt-qr").naturalWidth > 0`) {
-		t.Error("the receipt's QR code did not load")
-	}
+	s.poll("the receipt's QR code to load", `(function(){var i=document.getElementById("receipt-qr"); return i.complete && i.naturalWidth > 0})()`)
 	s.shot("cast-receipt")
 
 	// The final screen clears itself for the next voter.
