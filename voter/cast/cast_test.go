@@ -228,9 +228,15 @@ func TestForgottenVoterCannotSign(t *testing.T) {
 	_, e := fetch(t)
 	v := voter(t, e, 0)
 	sel := choose(t, e, v, "yes")
+	key := v.key
 	v.Forget()
 	if _, err := e.EncryptCounter(v, sel, 0, nil); err == nil {
 		t.Fatal("a forgotten credential still signs")
+	}
+	for _, b := range key {
+		if b != 0 {
+			t.Fatal("Forget left the key's bytes in memory")
+		}
 	}
 }
 

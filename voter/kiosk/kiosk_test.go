@@ -395,3 +395,22 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestKioskForgetsTheVoter: after Finish the session's credential key is
+// overwritten and the session holds nothing.
+func TestKioskForgetsTheVoter(t *testing.T) {
+	h := newHarness(t, nil)
+	h.vote(t, 0, "yes")
+	h.k.mu.Lock()
+	s := h.k.sess
+	v := s.voter
+	sel := s.sel
+	h.k.mu.Unlock()
+	h.post(t, "/finish", nil)
+	if _, err := h.k.e.EncryptCounter(v, sel, 0, nil); err == nil {
+		t.Fatal("the finished voter's credential still signs")
+	}
+	if s.voter != nil || s.ballot != nil || s.picks != nil || s.sel != nil || s.token != "" {
+		t.Fatalf("the finished session still holds %+v", s)
+	}
+}
