@@ -111,7 +111,7 @@ func (n *Node) startElection(ctx context.Context, b []byte, id election.ID) outc
 			id, []byte(e.Author), bulletin.ErrUnknownElection)
 		return o
 	}
-	rec, err := election.NewRecord(e)
+	rec, err := n.newRecord(e, id)
 	if err != nil {
 		o.err = err
 		return o
@@ -192,7 +192,7 @@ func (n *Node) replay(ctx context.Context, el election.ID) (*election.Record, re
 	if err != nil {
 		return nil, st, fmt.Errorf("stored manifest: %w", err)
 	}
-	rec, err := election.NewRecord(e)
+	rec, err := n.newRecord(e, el)
 	if err != nil {
 		return nil, st, fmt.Errorf("stored manifest: %w", err)
 	}
@@ -221,6 +221,30 @@ func (n *Node) replay(ctx context.Context, el election.ID) (*election.Record, re
 		}
 		from = entries[len(entries)-1].Index + 1
 	}
+}
+
+// newRecord returns the record of the election of manifest entry e (id
+// el). It keeps running sums of the counted ballots rather than every
+// ballot's ciphertexts, so that a node's memory does not grow with the
+// ballots' size; the few ballots a revote supersedes are read back from
+// the store at the seal quorum.
+func (n *Node) newRecord(e *election.Entry, el election.ID) (*election.Record, error) {
+	rec, err := election.NewRecord(e)
+	if err != nil {
+		return nil, err
+	}
+	rec.StreamBallots(func(ids []election.ID) (map[election.ID][]byte, error) {
+		out := make(map[election.ID][]byte, len(ids))
+		for _, id := range ids {
+			st, err := n.store.Entry(context.Background(), el, id)
+			if err != nil {
+				return nil, fmt.Errorf("reading superseded ballot %s: %w", id, err)
+			}
+			out[id] = st.Bytes
+		}
+		return out, nil
+	})
+	return rec, nil
 }
 
 // rebuildLocked replaces es's record by a replay of its stored log, after

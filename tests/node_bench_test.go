@@ -1,0 +1,176 @@
+package tests
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/evote/evote/bulletin/client"
+	"github.com/evote/evote/election"
+	"github.com/evote/evote/internal/synth"
+	"github.com/evote/evote/keyfile"
+	"github.com/evote/evote/record"
+	"github.com/evote/evote/tests/cluster"
+)
+
+// BenchmarkNodeHolding measures one node process that ingests a whole
+// synthetic election (one contest, 5 options) over HTTP from 64
+// concurrent clients, with full verification and durable storage, and
+// reports its ingest rate and its memory once it holds every ballot:
+// resident now and at peak, and after a restart (which replays the log).
+// EVOTE_BENCH_NODE_BALLOTS sets the ballots (default 20000); the
+// million-ballot figure:
+//
+//	EVOTE_BENCH_NODE_BALLOTS=1000000 go test -run '^$' -bench NodeHolding -benchtime 1x -timeout 60m ./tests
+func BenchmarkNodeHolding(b *testing.B) {
+	n := 20000
+	if s := os.Getenv("EVOTE_BENCH_NODE_BALLOTS"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 1 {
+			b.Fatalf("EVOTE_BENCH_NODE_BALLOTS=%q: want a positive number", s)
+		}
+		n = v
+	}
+	dir := b.TempDir()
+	el, err := synth.Write(filepath.Join(dir, "record"), synth.Params{Ballots: n})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The setup entries, then the ballots; nothing from the close on.
+	var setup, ballots [][]byte
+	f, err := os.Open(filepath.Join(dir, "record", record.EntriesFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rd := record.NewReader(f)
+	for {
+		e, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		switch typ := election.EntryType(e[2]); {
+		case typ == election.TypeBallot:
+			ballots = append(ballots, e)
+		case typ < election.TypeBallot:
+			setup = append(setup, e)
+		}
+	}
+	f.Close()
+	os.RemoveAll(filepath.Join(dir, "record"))
+
+	sec := &keyfile.Secret{Role: keyfile.Node, Name: "node-0", SigningKey: el.Nodes[0]}
+	_, keyPath, err := sec.Write(dir, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	cfg := filepath.Join(dir, "node.yaml")
+	conf := fmt.Sprintf("key_file: %s\ndata_dir: %s\nhttp_listen: 127.0.0.1:%d\np2p_listen: [/ip4/127.0.0.1/tcp/0]\naudit_interval: -1s\nsync_interval: -1s\nlog_level: warn\n",
+		keyPath, filepath.Join(dir, "data"), port)
+	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	start := func(k int) *exec.Cmd {
+		ready := filepath.Join(dir, fmt.Sprintf("ready-%d", k))
+		cmd := exec.Command(cluster.Binary(b), "node", "run", "--config", cfg, "--ready-file", ready)
+		cmd.Stderr = os.Stderr
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		cluster.WaitFor(b, "the node to serve", func() bool { _, err := os.Stat(ready); return err == nil })
+		return cmd
+	}
+	stop := func(cmd *exec.Cmd) {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	}
+	cmd := start(1)
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	cl, err := client.New([]string{fmt.Sprintf("http://127.0.0.1:%d", port)}, client.Options{Timeout: 2 * cluster.Timeout})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, e := range setup {
+		if _, err := cl.Submit(ctx, e); err != nil {
+			b.Fatal(err)
+		}
+	}
+
+	b.ResetTimer()
+	t0 := time.Now()
+	var wg sync.WaitGroup
+	const clients = 64
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := i; j < len(ballots); j += clients {
+				if _, err := cl.Submit(ctx, ballots[j]); err != nil {
+					b.Errorf("ballot %d: %v", j, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(t0)
+	b.StopTimer()
+	rss, peak, anon := procMemory(cmd.Process.Pid)
+	stop(cmd)
+	t1 := time.Now()
+	cmd = start(2)
+	restart := time.Since(t1)
+	rss2, _, anon2 := procMemory(cmd.Process.Pid)
+
+	b.ReportMetric(float64(len(ballots))/elapsed.Seconds(), "ballots/s")
+	b.ReportMetric(float64(rss)/(1<<20), "RSS-MiB")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
+	b.ReportMetric(float64(anon)/(1<<20), "anon-MiB")
+	b.ReportMetric(float64(anon)/float64(len(ballots)), "anon-B/ballot")
+	b.ReportMetric(float64(anon2)/(1<<20), "anon-after-restart-MiB")
+	b.ReportMetric(restart.Seconds(), "restart-s")
+	b.ReportMetric(float64(rss2)/(1<<20), "RSS-after-restart-MiB")
+}
+
+// procMemory returns a process's resident, peak resident and anonymous
+// resident memory in bytes (Linux). The difference between resident and
+// anonymous is file pages, mostly badger's memory-mapped files, which the
+// kernel reclaims under pressure.
+func procMemory(pid int) (rss, peak, anon uint64) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0, 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		var kb uint64
+		if _, err := fmt.Sscanf(line, "VmRSS: %d kB", &kb); err == nil {
+			rss = kb << 10
+		}
+		if _, err := fmt.Sscanf(line, "VmHWM: %d kB", &kb); err == nil {
+			peak = kb << 10
+		}
+		if _, err := fmt.Sscanf(line, "RssAnon: %d kB", &kb); err == nil {
+			anon = kb << 10
+		}
+	}
+	return rss, peak, anon
+}
