@@ -110,11 +110,69 @@ func (p *preChecked) proofsVerified(K *group.Point) bool {
 	return p != nil && p.ballot != nil && p.proofsKey != nil && p.proofsKey == K
 }
 
+// Prechecker does the first step of ApplyBatch — entry ids, signatures,
+// ballot decodings, and every ballot's proofs in one batch — from what a
+// record never changes once it is open: the election id, the ballot
+// layout, the joint key and the credential list. So a board can precheck
+// one batch while its record applies the one before (ApplyPrechecked). It
+// is safe for concurrent use, also with any use of the record it came
+// from.
+type Prechecker struct {
+	id     ID
+	layout *BallotLayout
+	key    *group.Point // the record's joint key, compared by pointer
+	styles map[[ed25519.PublicKeySize]byte]uint16
+}
+
+// Prechecker returns r's prechecker, or nil before r holds the open entry
+// (ballots have no key to be checked under before it).
+func (r *Record) Prechecker() *Prechecker {
+	if r.key == nil {
+		return nil
+	}
+	// The credential list is complete and fixed once the record is open
+	// (check 34), so the map is only read from now on.
+	return &Prechecker{id: r.id, layout: r.layout, key: r.key.K, styles: r.creds.styles}
+}
+
+// Prechecked is a batch of entries with what a Prechecker established
+// about each; the record applies it with ApplyPrechecked.
+type Prechecked struct {
+	entries []*Entry
+	ids     []ID
+	pre     []*preChecked
+}
+
+// Precheck does the first step of ApplyBatch for entries. Preconditions:
+// no entry is nil, and none changes until ApplyPrechecked returns.
+func (p *Prechecker) Precheck(entries []*Entry) *Prechecked {
+	ids, pre := p.precheck(entries, nil)
+	return &Prechecked{entries: entries, ids: ids, pre: pre}
+}
+
+// ApplyPrechecked applies the entries of pc in order with exactly the
+// checks, errors and outcome of ApplyBatch on them (a fact pc holds is
+// used only if it was established under this record's own joint key; what
+// it lacks is checked here). Like Apply, it must not run concurrently with
+// any other use of r other than its Prechecker.
+func (r *Record) ApplyPrechecked(pc *Prechecked) []error {
+	errs := make([]error, len(pc.entries))
+	for i, e := range pc.entries {
+		if r.key == nil {
+			errs[i] = r.Apply(e)
+			continue
+		}
+		errs[i] = r.apply(e, pc.ids[i], pc.pre[i])
+	}
+	return errs
+}
+
 // precheck returns the ids of es and what the first step of ApplyBatch
 // establishes about each: signatures and ballot decodings on all cores,
 // then the proofs of all those ballots in one batch. An entry that appears
-// twice is checked once. It only reads r. Precondition: r.key is set.
-func (r *Record) precheck(es []*Entry) ([]ID, []*preChecked) {
+// twice is checked once; an entry for which skip (if not nil) is true is
+// not checked at all.
+func (p *Prechecker) precheck(es []*Entry, skip func(*Entry, ID) bool) ([]ID, []*preChecked) {
 	ids := make([]ID, len(es))
 	parallelEach(len(es), func(i int) { ids[i] = es[i].ID() })
 	first := make(map[ID]int, len(es))
@@ -122,67 +180,84 @@ func (r *Record) precheck(es []*Entry) ([]ID, []*preChecked) {
 	for i, id := range ids {
 		if _, ok := first[id]; !ok {
 			first[id] = i
-			todo = append(todo, i)
+			if skip == nil || !skip(es[i], id) {
+				todo = append(todo, i)
+			}
 		}
 	}
 	pre := make([]*preChecked, len(es))
 	claims := make([][]*proof.Claim, len(es))
 	parallelEach(len(todo), func(k int) {
 		i := todo[k]
-		pre[i], claims[i] = r.precheckEntry(es[i], ids[i])
+		pre[i], claims[i] = p.precheckEntry(es[i])
 	})
-	r.verifyBallotProofs(pre, claims)
+	p.verifyBallotProofs(pre, claims)
 	for i, id := range ids {
 		pre[i] = pre[first[id]]
 	}
 	return ids, pre
 }
 
+// precheck is the record's own first step of ApplyBatch: it also skips
+// what the record already holds and ballots that came too late, which
+// would fail in order whatever the batch holds. It only reads r.
+// Precondition: r.key is set.
+func (r *Record) precheck(es []*Entry) ([]ID, []*preChecked) {
+	return r.Prechecker().precheck(es, func(e *Entry, id ID) bool {
+		if r.Has(id) {
+			return true
+		}
+		// The phase only moves forward, so a ballot too late now stays
+		// too late.
+		if e.Type == TypeBallot || e.Type == TypeSpoiled {
+			phases := rules[e.Type].phases
+			return r.phase > phases[len(phases)-1]
+		}
+		return false
+	})
+}
+
 // precheckEntry verifies e's signature and decodes its ballot part, and
 // returns the claims of that ballot's proofs. It skips an entry that the
 // record would reject before the signature whatever comes before it in
-// the batch (for its size, id, election, version or type), and a ballot
-// that it would reject before its proofs (too late, not eligible, not of
-// the credential's style): those fail in order as Apply fails them, and
+// the batch (for its size, election, version or type), and a ballot that
+// it would reject before its proofs (not eligible, not of the
+// credential's style): those fail in order as Apply fails them, and
 // checking them here would be work for nothing.
-func (r *Record) precheckEntry(e *Entry, id ID) (*preChecked, []*proof.Claim) {
-	if checkSizes(e) != nil || r.Has(id) || e.Election != r.id || checkVersionAndType(e) != nil {
+func (p *Prechecker) precheckEntry(e *Entry) (*preChecked, []*proof.Claim) {
+	if checkSizes(e) != nil || e.Election != p.id || checkVersionAndType(e) != nil {
 		return nil, nil
 	}
 	if e.VerifySignature() != nil {
 		return nil, nil
 	}
-	p := &preChecked{signature: true}
-	p.ballot = r.predecodeBallot(e)
-	if p.ballot == nil {
-		return p, nil
+	pc := &preChecked{signature: true}
+	pc.ballot = p.predecodeBallot(e)
+	if pc.ballot == nil {
+		return pc, nil
 	}
-	return p, ballotClaims(r.layout, r.id, r.key.K, e.Author, p.ballot)
+	return pc, ballotClaims(p.layout, p.id, p.key, e.Author, pc.ballot)
 }
 
-// predecodeBallot decodes the ballot part of a ballot or spoiled entry that
-// may still be accepted, or returns nil.
-func (r *Record) predecodeBallot(e *Entry) *Ballot {
+// predecodeBallot decodes the ballot part of a ballot or spoiled entry by
+// an eligible credential, or returns nil.
+func (p *Prechecker) predecodeBallot(e *Entry) *Ballot {
 	payload := e.Payload
 	switch e.Type {
 	case TypeBallot:
 	case TypeSpoiled:
-		if len(payload) != r.layout.SpoiledSize() {
+		if len(payload) != p.layout.SpoiledSize() {
 			return nil
 		}
-		payload = payload[:r.layout.size]
+		payload = payload[:p.layout.size]
 	default:
 		return nil
 	}
-	// The phase only moves forward, so a ballot too late now stays too late.
-	if phases := rules[e.Type].phases; r.phase > phases[len(phases)-1] {
-		return nil
-	}
-	style, ok := r.creds.styles[[ed25519.PublicKeySize]byte(e.Author)]
+	style, ok := p.styles[[ed25519.PublicKeySize]byte(e.Author)]
 	if !ok {
 		return nil
 	}
-	b, err := DecodeBallot(r.layout, payload)
+	b, err := DecodeBallot(p.layout, payload)
 	if err != nil || b.Style != style {
 		return nil
 	}
@@ -192,7 +267,7 @@ func (r *Record) predecodeBallot(e *Entry) *Ballot {
 // verifyBallotProofs verifies the claims of every decoded ballot in one
 // batch and marks the ballots whose proofs all hold as verified under the
 // record's key.
-func (r *Record) verifyBallotProofs(pre []*preChecked, claims [][]*proof.Claim) {
+func (p *Prechecker) verifyBallotProofs(pre []*preChecked, claims [][]*proof.Claim) {
 	var batch proof.Batch
 	var inBatch []int // the entry of each batch item
 	for i, p := range pre {
@@ -207,7 +282,7 @@ func (r *Record) verifyBallotProofs(pre []*preChecked, claims [][]*proof.Claim) 
 	errs := batch.Verify()
 	for k, i := range inBatch {
 		if errs == nil || errs[k] == nil {
-			pre[i].proofsKey = r.key.K
+			pre[i].proofsKey = p.key
 		}
 	}
 }

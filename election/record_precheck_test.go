@@ -1,0 +1,80 @@
+package election
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+)
+
+// The mixed batch of TestApplyBatchMixed, prechecked by the record's
+// Prechecker one slice ahead of the slice the record applies, as a board's
+// pipeline does (under -race, the precheck of slice k+1 runs while slice
+// k is applied): every entry gets the error Apply gives it one by one, and
+// the records end equal.
+func TestApplyPrecheckedPipelined(t *testing.T) {
+	x := newBatchElection(t, 290)
+	cases, before := mixedBatch(t, x)
+	es := make([]*Entry, len(cases))
+	for i, c := range cases {
+		es[i] = c.e
+	}
+	want := x.record(t)
+	if err := want.Apply(before); err != nil {
+		t.Fatal(err)
+	}
+	wantErrs := applyOneByOne(want, es)
+
+	for _, size := range []int{len(es), 37, 1} {
+		got := x.record(t)
+		if err := got.Apply(before); err != nil {
+			t.Fatal(err)
+		}
+		p := got.Prechecker()
+		if p == nil {
+			t.Fatal("no prechecker for an open record")
+		}
+		var slices [][]*Entry
+		for i := 0; i < len(es); i += size {
+			slices = append(slices, es[i:min(i+size, len(es))])
+		}
+		ahead := make(chan *Prechecked, 1)
+		go func() {
+			for _, s := range slices {
+				ahead <- p.Precheck(s)
+			}
+			close(ahead)
+		}()
+		var gotErrs []error
+		for pc := range ahead {
+			gotErrs = append(gotErrs, got.ApplyPrechecked(pc)...)
+		}
+		compareErrors(t, fmt.Sprintf("pipelined slices of %d", size), gotErrs, wantErrs)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("pipelined slices of %d: the record differs from the one applied entry by entry", size)
+		}
+	}
+}
+
+// Before the open entry there is nothing to precheck under, and a
+// Prechecked from another record (another key, even an equal one) is not
+// trusted: its ballots are checked again in full.
+func TestPrecheckerNeedsTheRecordKey(t *testing.T) {
+	x := newBatchElection(t, 2)
+	closed, err := NewRecord(fxManifestEntry(t, x.m, x.k))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if closed.Prechecker() != nil {
+		t.Fatal("a prechecker before the open entry")
+	}
+	good, _ := x.ballot(t, 1, 0, 0)
+	bad := resign(good, good.Payload, x.voters[0]) // voter 1's proofs, signed by voter 0
+	other := x.record(t)                            // the same election, its own key pointer
+	pc := other.Prechecker().Precheck([]*Entry{bad, good})
+	r := x.record(t)
+	errs := r.ApplyPrechecked(pc)
+	wantCheck(t, errs[0], CheckBallotProofs, bad)
+	if errs[1] != nil {
+		t.Fatalf("the good ballot: %v", errs[1])
+	}
+}
