@@ -69,7 +69,7 @@ func TestPrecheckerNeedsTheRecordKey(t *testing.T) {
 	}
 	good, _ := x.ballot(t, 1, 0, 0)
 	bad := resign(good, good.Payload, x.voters[0]) // voter 1's proofs, signed by voter 0
-	other := x.record(t)                            // the same election, its own key pointer
+	other := x.record(t)                           // the same election, its own key pointer
 	pc := other.Prechecker().Precheck([]*Entry{bad, good})
 	r := x.record(t)
 	errs := r.ApplyPrechecked(pc)
