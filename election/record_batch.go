@@ -3,6 +3,7 @@ package election
 import (
 	"crypto/ed25519"
 	"crypto/sha256"
+	"slices"
 
 	"github.com/evote/evote/crypto/group"
 	"github.com/evote/evote/crypto/proof"
@@ -56,25 +57,58 @@ const maxPrecheck = 4096
 // returns, for each of bs, the entry and nil if it was added, or nil and
 // the error that ApplyBytes would return.
 func (r *Record) ApplyBytesBatch(bs [][]byte) ([]*Entry, []error) {
-	entries := make([]*Entry, len(bs))
-	errs := make([]error, len(bs))
-	var good []*Entry
-	var at []int // the index in bs of each of good
+	d := decodeAll(bs)
+	return d.result(r.ApplyBatch(d.good))
+}
+
+// decodedBatch is a batch of entries' bytes, decoded: the entries that
+// decoded, in order, and for the others the error ApplyBytes gives.
+type decodedBatch struct {
+	n    int
+	good []*Entry
+	at   []int // the index in the batch of each of good
+	errs []error
+}
+
+func decodeAll(bs [][]byte) *decodedBatch {
+	d := &decodedBatch{n: len(bs), errs: make([]error, len(bs))}
 	for i, b := range bs {
 		e, err := decodeEnvelope(b)
 		if err != nil {
-			errs[i] = withEntry(checkError(CheckEncoding, err), sha256.Sum256(b), 0)
+			d.errs[i] = withEntry(checkError(CheckEncoding, err), sha256.Sum256(b), 0)
 			continue
 		}
-		good = append(good, e)
-		at = append(at, i)
+		d.good = append(d.good, e)
+		d.at = append(d.at, i)
 	}
-	for k, err := range r.ApplyBatch(good) {
-		if errs[at[k]] = err; err == nil {
-			entries[at[k]] = good[k]
+	return d
+}
+
+// result spreads the errors of applying d.good over the whole batch.
+func (d *decodedBatch) result(applied []error) ([]*Entry, []error) {
+	entries := make([]*Entry, d.n)
+	errs := slices.Clone(d.errs)
+	for k, err := range applied {
+		if errs[d.at[k]] = err; err == nil {
+			entries[d.at[k]] = d.good[k]
 		}
 	}
 	return entries, errs
+}
+
+// PrecheckBytes decodes entries' bytes and prechecks those that decode;
+// the record applies them with ApplyBytesPrechecked.
+func (p *Prechecker) PrecheckBytes(bs [][]byte) *Prechecked {
+	d := decodeAll(bs)
+	pc := p.Precheck(d.good)
+	pc.bytes = d
+	return pc
+}
+
+// ApplyBytesPrechecked applies a batch that PrecheckBytes prechecked, and
+// returns what ApplyBytesBatch returns for the same bytes.
+func (r *Record) ApplyBytesPrechecked(pc *Prechecked) ([]*Entry, []error) {
+	return pc.bytes.result(r.ApplyPrechecked(pc))
 }
 
 // preChecked is what ApplyBatch's first step established about one entry
@@ -141,6 +175,7 @@ type Prechecked struct {
 	entries []*Entry
 	ids     []ID
 	pre     []*preChecked
+	bytes   *decodedBatch // PrecheckBytes's decoding
 }
 
 // Precheck does the first step of ApplyBatch for entries. Preconditions:

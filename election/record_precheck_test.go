@@ -78,3 +78,31 @@ func TestPrecheckerNeedsTheRecordKey(t *testing.T) {
 		t.Fatalf("the good ballot: %v", errs[1])
 	}
 }
+
+// PrecheckBytes and ApplyBytesPrechecked give what ApplyBytesBatch gives:
+// the same entries and errors for bytes that do not decode, good ballots,
+// a repeat and a bad signature.
+func TestApplyBytesPrechecked(t *testing.T) {
+	x := newBatchElection(t, 3)
+	b0, _ := x.ballot(t, 0, 0, 0)
+	b1, _ := x.ballot(t, 1, 0, 0)
+	badSig := b1.Bytes()
+	badSig[len(badSig)-1] ^= 1
+	bs := [][]byte{[]byte("garbage"), b0.Bytes(), badSig, b1.Bytes(), b0.Bytes(), append(b1.Bytes(), 0)}
+	want := x.record(t)
+	wantEntries, wantErrs := want.ApplyBytesBatch(bs)
+	got := x.record(t)
+	gotEntries, gotErrs := got.ApplyBytesPrechecked(got.Prechecker().PrecheckBytes(bs))
+	compareErrors(t, "prechecked bytes", gotErrs, wantErrs)
+	for i := range bs {
+		if (gotEntries[i] == nil) != (wantEntries[i] == nil) {
+			t.Errorf("entry %d: applied %v, ApplyBytesBatch %v", i, gotEntries[i] != nil, wantEntries[i] != nil)
+		}
+	}
+	if wantErrs[1] != nil || wantErrs[3] != nil || wantErrs[0] == nil || wantErrs[2] == nil || wantErrs[4] == nil || wantErrs[5] == nil {
+		t.Fatalf("the cases are not what they should be: %v", wantErrs)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Error("the records differ")
+	}
+}
