@@ -43,6 +43,10 @@ type electionState struct {
 
 	health atomic.Pointer[error] // broken, for readers that must not wait for mu
 
+	// pre is rec's Prechecker once rec is open: the worker's first stage
+	// prechecks the next batch with it while the second holds mu.
+	pre atomic.Pointer[election.Prechecker]
+
 	ckptMu   sync.Mutex
 	ckpt     *bulletin.Checkpoint // the latest signed
 	signedAt time.Time
@@ -58,6 +62,7 @@ func (n *Node) newElectionState(rec *election.Record) *electionState {
 		queue:    make(chan *job, queueSize),
 		rec:      rec,
 	}
+	es.pre.Store(rec.Prechecker())
 	for _, node := range m.Nodes {
 		if bytes.Equal(node.SigningKey, n.pub) {
 			es.listed = true
@@ -257,6 +262,7 @@ func (n *Node) rebuildLocked(es *electionState) {
 		return
 	}
 	es.rec, es.closed, es.sealed = rec, st.closed, st.sealed
+	es.pre.Store(rec.Prechecker())
 	es.size.Store(st.size)
 }
 

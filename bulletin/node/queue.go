@@ -42,10 +42,27 @@ func (j *job) finishIn(el election.ID, index uint64, fresh bool, err error, befo
 // together and stores those that pass, until the node stops.
 func (n *Node) work(es *electionState) {
 	defer n.workers.Done()
+	// Two stages: this goroutine collects a batch and prechecks it on all
+	// cores (signatures, decoding, batched proofs) while the applier
+	// applies the batch before it to the record and waits for its disk
+	// sync, so that neither the sync nor the in-order apply leaves the
+	// cores idle. Batches stay in arrival order.
+	ready := make(chan *batch, 1)
+	applied := make(chan struct{})
+	go func() {
+		defer close(applied)
+		for b := range ready {
+			n.process(es, b)
+		}
+	}()
+	defer func() {
+		close(ready)
+		<-applied
+	}()
 	for {
 		select {
 		case j := <-es.queue:
-			n.process(es, n.collect(es, j))
+			ready <- n.prepare(es, n.collect(es, j))
 		case <-n.stopping:
 			for {
 				select {
@@ -59,10 +76,26 @@ func (n *Node) work(es *electionState) {
 	}
 }
 
-// A batch that starts with a peer's entry lingers for the rest of the
-// peer's page: pull-sync offers a page's entries concurrently, so they
-// reach the queue a little apart, and the record takes them best together
-// (see causalRank).
+// batch is a collected batch of jobs, prechecked if the record was open.
+type batch struct {
+	jobs []*job
+	pc   *election.Prechecked // nil: not prechecked
+}
+
+// prepare prechecks the jobs' entries with the record's Prechecker, if
+// the record is open; it does not touch the record itself.
+func (n *Node) prepare(es *electionState, jobs []*job) *batch {
+	b := &batch{jobs: jobs}
+	if p := es.pre.Load(); p != nil {
+		bs := make([][]byte, len(jobs))
+		for i, j := range jobs {
+			bs[i] = j.entry
+		}
+		b.pc = p.PrecheckBytes(bs)
+	}
+	return b
+}
+
 const (
 	linger    = time.Millisecond
 	maxLinger = 5 * time.Millisecond
@@ -140,7 +173,8 @@ func causalRank(t election.EntryType) int {
 // process checks a batch against the record and appends the entries that
 // pass, in the order the record took them, in one group commit; then it
 // answers every job.
-func (n *Node) process(es *electionState, jobs []*job) {
+func (n *Node) process(es *electionState, b *batch) {
+	jobs := b.jobs
 	es.mu.Lock()
 	defer es.mu.Unlock()
 	if es.broken != nil {
@@ -157,7 +191,17 @@ func (n *Node) process(es *electionState, jobs []*job) {
 		bs[i] = j.entry
 	}
 	start := time.Now()
-	applied, errs := applyBatch(es.rec, bs)
+	var applied []*election.Entry
+	var errs []error
+	if b.pc != nil && len(todo) == len(jobs) {
+		applied, errs = es.rec.ApplyBytesPrechecked(b.pc)
+	} else {
+		// Not prechecked, or admit turned some away: check it all here.
+		applied, errs = applyBatch(es.rec, bs)
+	}
+	if es.pre.Load() == nil {
+		es.pre.Store(es.rec.Prechecker())
+	}
 	n.m.apply.Observe(time.Since(start).Seconds())
 
 	var items []store.Item

@@ -53,7 +53,7 @@ func TestBatchIsOneCommit(t *testing.T) {
 		}
 	}
 	commits := n.store.Stats().Commits
-	n.process(es, batch)
+	n.process(es, n.prepare(es, batch))
 	if got := n.store.Stats().Commits - commits; got != 1 {
 		t.Errorf("%d commits for one batch", got)
 	}
@@ -143,5 +143,53 @@ func TestValidatorVerdicts(t *testing.T) {
 	}
 	if n.holds(el, good[2]) {
 		t.Error("an entry from a peer outside the manifest was stored")
+	}
+}
+
+// Once the record is open, the worker's first stage prechecks a batch of
+// ballots ahead of the record; the second stage applies it with the same
+// outcomes as a check in full: a good ballot stored, a bad one refused
+// with check 37, a repeat answered as a duplicate.
+func TestPreparedBatch(t *testing.T) {
+	n := openNode(t)
+	ctx := context.Background()
+	good := readRecord(t, "good_referendum.rec")
+	el := election.ID(sha256.Sum256(good[0]))
+	rec, errs := election.Replay(good[:8]) // through the open entry
+	if len(errs) != 1 {                    // only C49: no result yet
+		t.Fatal(errs)
+	}
+	if _, err := n.store.Append(ctx, el, itemsOf(good[:8])); err != nil {
+		t.Fatal(err)
+	}
+	es := n.newElectionState(rec)
+	es.size.Store(8)
+	if es.pre.Load() == nil {
+		t.Fatal("no prechecker for an open record")
+	}
+	bad := extraEntries(t, "fail_37_ballot_options_swapped.rec", good)
+	var jobs []*job
+	for _, b := range [][]byte{good[8], bad[0], good[10], good[8]} {
+		jobs = append(jobs, &job{src: sourceHTTP, entry: b, id: sha256.Sum256(b), typ: election.EntryType(b[2]), done: make(chan outcome, 1)})
+	}
+	b := n.prepare(es, jobs)
+	if b.pc == nil {
+		t.Fatal("the batch was not prechecked")
+	}
+	n.process(es, b)
+	outs := make([]outcome, len(jobs))
+	for i, j := range jobs {
+		outs[i] = <-j.done
+	}
+	var ce *election.CheckError
+	switch {
+	case outs[0].err != nil || outs[0].index != 8 || !outs[0].fresh:
+		t.Errorf("good ballot: %+v", outs[0])
+	case !errors.As(outs[1].err, &ce) || ce.Check != election.CheckBallotProofs:
+		t.Errorf("bad ballot: %v", outs[1].err)
+	case outs[2].err != nil || outs[2].index != 9:
+		t.Errorf("second good ballot: %+v", outs[2])
+	case !errors.Is(outs[3].err, election.ErrDuplicate) || outs[3].index != 8:
+		t.Errorf("repeat: %+v", outs[3])
 	}
 }
