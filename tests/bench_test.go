@@ -30,7 +30,7 @@ func benchBallots(b *testing.B) int {
 
 // BenchmarkClusterIngest measures a three-node board of separate processes
 // on this machine: valid ballots (one contest, referendum), made before the
-// clock starts, posted by 48 concurrent clients spread over the three
+// clock starts, posted by 240 concurrent clients spread over the three
 // nodes; the clock stops when every node holds every ballot (its signed
 // checkpoint covers the whole log). It reports accepted-and-replicated
 // ballots per second, the 99th-percentile submit latency, and the nodes'
@@ -72,8 +72,12 @@ func BenchmarkClusterIngest(b *testing.B) {
 		}
 	}
 
-	const clients = 48
+	const clients = 240
 	lat := make([][]time.Duration, clients)
+	cpu0 := make([]time.Duration, len(c.Nodes))
+	for k, nd := range c.Nodes {
+		cpu0[k] = nd.CPUTime()
+	}
 	b.ResetTimer()
 	start := time.Now()
 	for i := range clients {
@@ -98,7 +102,18 @@ func BenchmarkClusterIngest(b *testing.B) {
 	}
 	replicated := time.Since(start)
 	b.StopTimer()
+	var cpu time.Duration
+	for k, nd := range c.Nodes {
+		cpu += nd.CPUTime() - cpu0[k]
+	}
 
+	if os.Getenv("EVOTE_BENCH_METRICS") != "" {
+		for _, nd := range c.Nodes {
+			b.Logf("%s: batches %.0f of %.0f entries, commits %.0f, rejections %.0f", nd.Name,
+				metric(b, nd, "evote_node_batch_entries_count"), metric(b, nd, "evote_node_batch_entries_sum"),
+				metric(b, nd, "evote_store_commits_total"), metric(b, nd, "evote_node_rejections_total"))
+		}
+	}
 	all := slices.Concat(lat...)
 	slices.Sort(all)
 	var rss uint64
@@ -110,5 +125,7 @@ func BenchmarkClusterIngest(b *testing.B) {
 	b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MiB")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(n), "node-CPU-µs/ballot")
+	b.ReportMetric(cpu.Seconds()/replicated.Seconds(), "node-cores")
 	b.ReportMetric(float64(rss)/float64(n), "RSS-B/ballot")
 }

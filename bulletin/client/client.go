@@ -102,7 +102,12 @@ func New(baseURLs []string, opts Options) (*Client, error) {
 		nodes[i] = strings.TrimRight(u.String(), "/")
 	}
 	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{}
+		// Go's default transport keeps two idle connections per host, so
+		// a client used by many goroutines at once (a kiosk, a tally, a
+		// load test) would dial and close a connection for most requests.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = maxIdlePerNode
+		opts.HTTPClient = &http.Client{Transport: t}
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
@@ -237,3 +242,7 @@ func (c *Client) Health(ctx context.Context) error {
 		decode: func(int, http.Header, []byte) error { return nil }})
 	return err
 }
+
+// maxIdlePerNode is how many idle connections a client keeps to each
+// node for reuse.
+const maxIdlePerNode = 64

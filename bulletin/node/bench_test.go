@@ -37,7 +37,7 @@ func (r *detRand) Read(p []byte) (int, error) {
 // revotes returns count new ballots of the good referendum record, cast by
 // its three voters as revotes (all valid: the last-ballot rule keeps
 // every ballot and picks one per credential).
-func revotes(b *testing.B, good [][]byte, count int) [][]byte {
+func revotes(b testing.TB, good [][]byte, count int) [][]byte {
 	rec, errs := election.Replay(good[:8]) // through open
 	if len(errs) != 1 {                    // only C49: no result yet
 		b.Fatal(errs)

@@ -246,3 +246,24 @@ func (n *Node) PeakRSS() uint64 {
 	}
 	return 0
 }
+
+// CPUTime returns the CPU time (user and system) the node process has
+// used so far, or 0 when it is not running (Linux, clock ticks of 10 ms).
+func (n *Node) CPUTime() time.Duration {
+	if !n.Running() {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", n.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	var user, sys int64
+	fmt.Sscan(f[11], &user)
+	fmt.Sscan(f[12], &sys)
+	return time.Duration(user+sys) * 10 * time.Millisecond
+}
