@@ -3,9 +3,7 @@ package demo
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -164,39 +162,6 @@ func tail(path string) string {
 		}
 	}
 	return string(b)
-}
-
-// freePorts returns n distinct free loopback ports of network ("tcp" or
-// "udp"), all held until each is known, so that none repeats.
-func freePorts(network string, n int) ([]int, error) {
-	var ports []int
-	var closers []func() error
-	defer func() {
-		for _, c := range closers {
-			c()
-		}
-	}()
-	for range n {
-		switch network {
-		case "tcp":
-			l, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				return nil, err
-			}
-			closers = append(closers, l.Close)
-			ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-		case "udp":
-			l, err := net.ListenPacket("udp", "127.0.0.1:0")
-			if err != nil {
-				return nil, err
-			}
-			closers = append(closers, l.Close)
-			ports = append(ports, l.LocalAddr().(*net.UDPAddr).Port)
-		default:
-			return nil, errors.New("demo: unknown network " + network)
-		}
-	}
-	return ports, nil
 }
 
 // sleep waits ms milliseconds or until ctx is done.

@@ -14,6 +14,7 @@ import (
 	"github.com/evote/evote/bulletin/node"
 	"github.com/evote/evote/election"
 	"github.com/evote/evote/election/config"
+	"github.com/evote/evote/internal/freeport"
 	"github.com/evote/evote/keyfile"
 	"github.com/evote/evote/voter/credential"
 )
@@ -46,11 +47,11 @@ func (d *run) makeKeys() error {
 		}
 		d.trustees, d.trustFiles = append(d.trustees, sec), append(d.trustFiles, path)
 	}
-	httpPorts, err := freePorts("tcp", 2*d.o.Nodes)
+	httpPorts, err := freeport.Pick("tcp", 2*d.o.Nodes)
 	if err != nil {
 		return err
 	}
-	udpPorts, err := freePorts("udp", d.o.Nodes)
+	udpPorts, err := freeport.Pick("udp", d.o.Nodes)
 	if err != nil {
 		return err
 	}

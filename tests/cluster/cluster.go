@@ -14,7 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,6 +23,7 @@ import (
 	"time"
 
 	"github.com/evote/evote/bulletin/client"
+	"github.com/evote/evote/internal/freeport"
 	"github.com/evote/evote/keyfile"
 )
 
@@ -157,11 +157,19 @@ func New(t testing.TB, opts Options) *Cluster {
 		path, sec := c.keygen(keys, "trustee", name)
 		c.Trustees = append(c.Trustees, &Trustee{Name: name, KeyFile: path, PubFile: strings.TrimSuffix(path, ".key") + ".pub", Secret: sec})
 	}
+	tcp, err := freeport.Pick("tcp", 2*opts.Nodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	udp, err := freeport.Pick("udp", opts.Nodes)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := 1; i <= opts.Nodes; i++ {
 		name := fmt.Sprintf("node-%d", i)
 		path, sec := c.keygen(keys, "node", name)
 		n := &Node{c: c, Name: name, KeyFile: path, Secret: sec}
-		n.HTTPPort, n.P2PPort, n.QUICPort = freeTCPPort(t), freeTCPPort(t), freeUDPPort(t)
+		n.HTTPPort, n.P2PPort, n.QUICPort = tcp[2*i-2], tcp[2*i-1], udp[i-1]
 		n.DataDir = filepath.Join(c.Dir, "nodes", name, "data")
 		n.ConfigFile = filepath.Join(c.Dir, "nodes", name, "node.yaml")
 		n.LogFile = filepath.Join(c.Dir, "nodes", name, "node.log")
@@ -273,24 +281,4 @@ func WaitFor(t testing.TB, what string, cond func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-func freeTCPPort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-func freeUDPPort(t testing.TB) int {
-	t.Helper()
-	l, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.LocalAddr().(*net.UDPAddr).Port
 }
