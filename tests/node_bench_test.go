@@ -88,6 +88,13 @@ func BenchmarkNodeHolding(b *testing.B) {
 	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
 		b.Fatal(err)
 	}
+	var running []*exec.Cmd
+	defer func() {
+		for _, cmd := range running {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	}()
 	start := func(k int) *exec.Cmd {
 		ready := filepath.Join(dir, fmt.Sprintf("ready-%d", k))
 		cmd := exec.Command(cluster.Binary(b), "node", "run", "--config", cfg, "--ready-file", ready)
@@ -95,15 +102,26 @@ func BenchmarkNodeHolding(b *testing.B) {
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)
 		}
-		cluster.WaitFor(b, "the node to serve", func() bool { _, err := os.Stat(ready); return err == nil })
-		return cmd
+		running = append(running, cmd)
+		// A restart replays the whole log, checking every entry: minutes
+		// for a million ballots.
+		wait := time.Duration(1+len(ballots)/2000) * time.Minute
+		deadline := time.Now().Add(wait)
+		for {
+			if _, err := os.Stat(ready); err == nil {
+				return cmd
+			}
+			if time.Now().After(deadline) {
+				b.Fatalf("node start %d: not serving after %v", k, wait)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 	}
 	stop := func(cmd *exec.Cmd) {
 		cmd.Process.Signal(syscall.SIGTERM)
 		cmd.Wait()
 	}
 	cmd := start(1)
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
 	cl, err := client.New([]string{fmt.Sprintf("http://127.0.0.1:%d", port)}, client.Options{Timeout: 2 * cluster.Timeout})
 	if err != nil {
 		b.Fatal(err)
@@ -135,6 +153,8 @@ func BenchmarkNodeHolding(b *testing.B) {
 	elapsed := time.Since(t0)
 	b.StopTimer()
 	rss, peak, anon := procMemory(cmd.Process.Pid)
+	b.Logf("%d ballots at %.0f/s; RSS %d MiB (anonymous %d MiB), peak %d MiB", len(ballots),
+		float64(len(ballots))/elapsed.Seconds(), rss>>20, anon>>20, peak>>20)
 	stop(cmd)
 	t1 := time.Now()
 	cmd = start(2)
