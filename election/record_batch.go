@@ -96,11 +96,12 @@ func (d *decodedBatch) result(applied []error) ([]*Entry, []error) {
 	return entries, errs
 }
 
-// PrecheckBytes decodes entries' bytes and prechecks those that decode;
-// the record applies them with ApplyBytesPrechecked.
-func (p *Prechecker) PrecheckBytes(bs [][]byte) *Prechecked {
+// PrecheckBytes decodes entries' bytes and prechecks those that decode
+// (skip as for Precheck); the record applies them with
+// ApplyBytesPrechecked.
+func (p *Prechecker) PrecheckBytes(bs [][]byte, skip func(ID) bool) *Prechecked {
 	d := decodeAll(bs)
-	pc := p.Precheck(d.good)
+	pc := p.Precheck(d.good, skip)
 	pc.bytes = d
 	return pc
 }
@@ -178,12 +179,24 @@ type Prechecked struct {
 	bytes   *decodedBatch // PrecheckBytes's decoding
 }
 
-// Precheck does the first step of ApplyBatch for entries. Preconditions:
-// no entry is nil, and none changes until ApplyPrechecked returns.
-func (p *Prechecker) Precheck(entries []*Entry) *Prechecked {
-	ids, pre := p.precheck(entries, nil)
+// Precheck does the first step of ApplyBatch for entries, except for
+// those whose id skip (if not nil) reports: a caller that knows an entry
+// is already on the record, or prechecked in an earlier batch, saves the
+// work; ApplyPrechecked checks a skipped entry in full (a duplicate fails
+// at once). Preconditions: no entry is nil, and none changes until
+// ApplyPrechecked returns.
+func (p *Prechecker) Precheck(entries []*Entry, skip func(ID) bool) *Prechecked {
+	var skipEntry func(*Entry, ID) bool
+	if skip != nil {
+		skipEntry = func(_ *Entry, id ID) bool { return skip(id) }
+	}
+	ids, pre := p.precheck(entries, skipEntry)
 	return &Prechecked{entries: entries, ids: ids, pre: pre}
 }
+
+// IDs returns the ids of the prechecked entries, in order (PrecheckBytes
+// leaves out the bytes that did not decode).
+func (pc *Prechecked) IDs() []ID { return pc.ids }
 
 // ApplyPrechecked applies the entries of pc in order with exactly the
 // checks, errors and outcome of ApplyBatch on them (a fact pc holds is

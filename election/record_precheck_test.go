@@ -40,7 +40,7 @@ func TestApplyPrecheckedPipelined(t *testing.T) {
 		ahead := make(chan *Prechecked, 1)
 		go func() {
 			for _, s := range slices {
-				ahead <- p.Precheck(s)
+				ahead <- p.Precheck(s, nil)
 			}
 			close(ahead)
 		}()
@@ -70,7 +70,7 @@ func TestPrecheckerNeedsTheRecordKey(t *testing.T) {
 	good, _ := x.ballot(t, 1, 0, 0)
 	bad := resign(good, good.Payload, x.voters[0]) // voter 1's proofs, signed by voter 0
 	other := x.record(t)                           // the same election, its own key pointer
-	pc := other.Prechecker().Precheck([]*Entry{bad, good})
+	pc := other.Prechecker().Precheck([]*Entry{bad, good}, nil)
 	r := x.record(t)
 	errs := r.ApplyPrechecked(pc)
 	wantCheck(t, errs[0], CheckBallotProofs, bad)
@@ -92,7 +92,7 @@ func TestApplyBytesPrechecked(t *testing.T) {
 	want := x.record(t)
 	wantEntries, wantErrs := want.ApplyBytesBatch(bs)
 	got := x.record(t)
-	gotEntries, gotErrs := got.ApplyBytesPrechecked(got.Prechecker().PrecheckBytes(bs))
+	gotEntries, gotErrs := got.ApplyBytesPrechecked(got.Prechecker().PrecheckBytes(bs, nil))
 	compareErrors(t, "prechecked bytes", gotErrs, wantErrs)
 	for i := range bs {
 		if (gotEntries[i] == nil) != (wantEntries[i] == nil) {
@@ -102,6 +102,34 @@ func TestApplyBytesPrechecked(t *testing.T) {
 	if wantErrs[1] != nil || wantErrs[3] != nil || wantErrs[0] == nil || wantErrs[2] == nil || wantErrs[4] == nil || wantErrs[5] == nil {
 		t.Fatalf("the cases are not what they should be: %v", wantErrs)
 	}
+	if !reflect.DeepEqual(got, want) {
+		t.Error("the records differ")
+	}
+}
+
+// An entry the caller skips is not prechecked, and is then checked in
+// full: a good ballot is still applied, a bad one still refused, a repeat
+// still a duplicate.
+func TestPrecheckSkip(t *testing.T) {
+	x := newBatchElection(t, 3)
+	b0, _ := x.ballot(t, 0, 0, 0)
+	b1, _ := x.ballot(t, 1, 0, 0)
+	bad := resign(b1, b1.Payload, x.voters[2]) // voter 1's proofs under voter 2
+	es := []*Entry{b0, bad, b1, b0}
+	want := x.record(t)
+	wantErrs := want.ApplyBatch(es)
+	got := x.record(t)
+	skipped := map[ID]bool{}
+	pc := got.Prechecker().Precheck(es, func(id ID) bool { skipped[id] = true; return true })
+	if len(skipped) != 3 {
+		t.Fatalf("skip asked about %d ids, want the 3 distinct ones", len(skipped))
+	}
+	for _, p := range pc.pre {
+		if p != nil {
+			t.Fatal("a skipped entry was prechecked")
+		}
+	}
+	compareErrors(t, "all skipped", got.ApplyPrechecked(pc), wantErrs)
 	if !reflect.DeepEqual(got, want) {
 		t.Error("the records differ")
 	}

@@ -59,10 +59,11 @@ func (n *Node) work(es *electionState) {
 		close(ready)
 		<-applied
 	}()
+	recent := newRecentIDs(recentPrechecked)
 	for {
 		select {
 		case j := <-es.queue:
-			ready <- n.prepare(es, n.collect(es, j))
+			ready <- n.prepare(es, n.collect(es, j), recent)
 		case <-n.stopping:
 			for {
 				select {
@@ -83,17 +84,59 @@ type batch struct {
 }
 
 // prepare prechecks the jobs' entries with the record's Prechecker, if
-// the record is open; it does not touch the record itself.
-func (n *Node) prepare(es *electionState, jobs []*job) *batch {
+// the record is open, except those it prechecked recently; it does not
+// touch the record itself.
+func (n *Node) prepare(es *electionState, jobs []*job, recent *recentIDs) *batch {
 	b := &batch{jobs: jobs}
 	if p := es.pre.Load(); p != nil {
 		bs := make([][]byte, len(jobs))
 		for i, j := range jobs {
 			bs[i] = j.entry
 		}
-		b.pc = p.PrecheckBytes(bs)
+		b.pc = p.PrecheckBytes(bs, recent.has)
+		for _, id := range b.pc.IDs() {
+			recent.add(id)
+		}
 	}
 	return b
+}
+
+// recentPrechecked is how many entry ids the first stage remembers: a
+// copy of an entry that arrives again within that many (gossip from a
+// second peer, a pull racing the gossip) is not prechecked again; the
+// record finds it a duplicate at once.
+const recentPrechecked = 1 << 16
+
+// recentIDs is a set of the last ids added, owned by one goroutine.
+type recentIDs struct {
+	set  map[election.ID]struct{}
+	ring []election.ID
+	next int
+	full bool
+}
+
+func newRecentIDs(n int) *recentIDs {
+	return &recentIDs{set: make(map[election.ID]struct{}, n), ring: make([]election.ID, n)}
+}
+
+func (r *recentIDs) has(id election.ID) bool {
+	_, ok := r.set[id]
+	return ok
+}
+
+// add remembers id, forgetting the oldest once the set is full.
+func (r *recentIDs) add(id election.ID) {
+	if r.has(id) {
+		return
+	}
+	if r.full {
+		delete(r.set, r.ring[r.next])
+	}
+	r.ring[r.next] = id
+	r.set[id] = struct{}{}
+	if r.next++; r.next == len(r.ring) {
+		r.next, r.full = 0, true
+	}
 }
 
 const (

@@ -53,7 +53,7 @@ func TestBatchIsOneCommit(t *testing.T) {
 		}
 	}
 	commits := n.store.Stats().Commits
-	n.process(es, n.prepare(es, batch))
+	n.process(es, n.prepare(es, batch, newRecentIDs(16)))
 	if got := n.store.Stats().Commits - commits; got != 1 {
 		t.Errorf("%d commits for one batch", got)
 	}
@@ -172,7 +172,7 @@ func TestPreparedBatch(t *testing.T) {
 	for _, b := range [][]byte{good[8], bad[0], good[10], good[8]} {
 		jobs = append(jobs, &job{src: sourceHTTP, entry: b, id: sha256.Sum256(b), typ: election.EntryType(b[2]), done: make(chan outcome, 1)})
 	}
-	b := n.prepare(es, jobs)
+	b := n.prepare(es, jobs, newRecentIDs(16))
 	if b.pc == nil {
 		t.Fatal("the batch was not prechecked")
 	}
@@ -191,5 +191,22 @@ func TestPreparedBatch(t *testing.T) {
 		t.Errorf("second good ballot: %+v", outs[2])
 	case !errors.Is(outs[3].err, election.ErrDuplicate) || outs[3].index != 8:
 		t.Errorf("repeat: %+v", outs[3])
+	}
+}
+
+// recentIDs keeps the last n ids: older ones are forgotten in order.
+func TestRecentIDs(t *testing.T) {
+	r := newRecentIDs(3)
+	id := func(i byte) election.ID { return election.ID{i} }
+	for i := byte(1); i <= 4; i++ {
+		r.add(id(i))
+		r.add(id(i)) // a repeat takes no room
+	}
+	if r.has(id(1)) || !r.has(id(2)) || !r.has(id(3)) || !r.has(id(4)) {
+		t.Fatalf("after 1…4 with room for 3: %v", r.set)
+	}
+	r.add(id(5))
+	if r.has(id(2)) || !r.has(id(5)) || len(r.set) != 3 {
+		t.Fatalf("after 5: %v", r.set)
 	}
 }
