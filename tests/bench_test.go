@@ -39,7 +39,7 @@ func benchBallots(b *testing.B) int {
 //	go test -run '^$' -bench ClusterIngest -benchtime 1x ./tests
 func BenchmarkClusterIngest(b *testing.B) {
 	n := benchBallots(b)
-	c := cluster.New(b, cluster.Options{NodeConfig: "log_level: warn\n"})
+	c := cluster.New(b, cluster.Options{NodeConfig: "log_level: warn\nsync_interval: 10s\n"})
 	e := c.Publish(b, c.ElectionConfig(b, "referendum.yaml"), n)
 	c.OpenDirect(b, e)
 	ballots := make([][]byte, n)
