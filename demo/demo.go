@@ -96,6 +96,9 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	if sum != nil {
 		sum.Elapsed = time.Since(d.st.start)
 	}
+	if err != nil && ctx.Err() != nil {
+		return sum, fmt.Errorf("demo: interrupted; every process it started is stopped (keys, logs and data are in %s)", o.Dir)
+	}
 	if err != nil {
 		return sum, fmt.Errorf("demo: %w (keys, logs and data are in %s)", err, o.Dir)
 	}
