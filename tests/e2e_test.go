@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -249,5 +250,63 @@ func TestDemo(t *testing.T) {
 				t.Errorf("summary %+v\n%s", sum, out.String())
 			}
 		})
+	}
+}
+
+// signalWriter collects output and closes seen once it contains mark.
+type signalWriter struct {
+	mu   sync.Mutex
+	buf  strings.Builder
+	mark string
+	seen chan struct{}
+	once sync.Once
+}
+
+func (w *signalWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if strings.Contains(w.buf.String(), w.mark) {
+		w.once.Do(func() { close(w.seen) })
+	}
+	return len(p), nil
+}
+
+// TestDemoInterrupted: a demo cancelled while voters cast (Ctrl-C) says
+// so and leaves no node or trustee process behind.
+func TestDemoInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	w := &signalWriter{mark: "[ 6/12]", seen: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := demo.Run(ctx, demo.Options{Voters: 400, Dir: dir, Bin: cluster.Binary(t), Out: w,
+			Config: filepath.Join(cluster.ModuleRoot(t), "election-configs", "referendum.yaml")})
+		done <- err
+	}()
+	select {
+	case <-w.seen:
+	case err := <-done:
+		t.Fatalf("the demo ended before voting: %v", err)
+	case <-time.After(3 * cluster.Timeout):
+		t.Fatal("the demo did not reach voting")
+	}
+	cancel()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(cluster.Timeout):
+		t.Fatal("the demo did not stop after cancel")
+	}
+	if err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("error %v, want one saying it was interrupted", err)
+	}
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		b, err := os.ReadFile(p)
+		if err == nil && strings.Contains(string(b), dir) {
+			t.Errorf("a process of the demo still runs: %s", strings.ReplaceAll(string(b), "\x00", " "))
+		}
 	}
 }
