@@ -89,7 +89,7 @@ var catalogs = map[string]map[string]string{
 		"choose_exactly":     "请恰好选 %d 项。",
 		"choose_up_to":       "最多可选 %d 项。",
 		"choose_between":     "请选 %d 至 %d 项。",
-		"chosen_count":       "已选 %d 项，共 %d 项。",
+		"chosen_count":       "已选 %d 项，最多可选 %d 项。",
 		"limit_reached":      "您在此项中已达到可选数量上限。",
 		"review":             "核对我的选择",
 		"review_heading":     "请核对您的选择",
