@@ -3,6 +3,7 @@ package cast
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/binary"
 	"errors"
 	"fmt"
 
@@ -85,14 +86,16 @@ func (e *Election) NextCounter(ctx context.Context, v *Voter) (uint32, error) {
 		if !entry.Author.Equal(v.Public) {
 			continue
 		}
-		b, err := election.DecodeBallot(l, entry.Payload)
-		if err != nil {
-			return 0, fmt.Errorf("ballot %s: %w", short(st.ID), err)
+		// The counter leads the payload (u32, docs/SPEC.md): reading it
+		// needs none of the ballot's points decoded.
+		if len(entry.Payload) != l.Size() {
+			return 0, fmt.Errorf("ballot %s: %d bytes, want %d", short(st.ID), len(entry.Payload), l.Size())
 		}
-		if b.Counter == ^uint32(0) {
+		counter := binary.BigEndian.Uint32(entry.Payload)
+		if counter == ^uint32(0) {
 			return 0, fmt.Errorf("ballot %s: the credential's revote counter is exhausted", short(st.ID))
 		}
-		next = max(next, b.Counter+1)
+		next = max(next, counter+1)
 	}
 	return next, nil
 }
