@@ -129,3 +129,19 @@ func (r *Record) countBallot(id ID, credential ed25519.PublicKey, b *Ballot) fun
 		r.last[k] = &castBallot{id: id, counter: b.Counter, ciphertexts: ciphertextsByContest(r.layout, b)}
 	}
 }
+
+// CountedBallot returns the id and revote counter of the ballot that the
+// last-ballot rule counts for credential now (its highest counter), and
+// false if the credential has cast no ballot. A voter's device asks a
+// board node for it to choose the counter of a revote without reading
+// every ballot of the election.
+func (r *Record) CountedBallot(credential ed25519.PublicKey) (ID, uint32, bool) {
+	if len(credential) != ed25519.PublicKeySize {
+		return ID{}, 0, false
+	}
+	cur, ok := r.last[[ed25519.PublicKeySize]byte(credential)]
+	if !ok {
+		return ID{}, 0, false
+	}
+	return cur.id, cur.counter, true
+}

@@ -119,3 +119,32 @@ func TestLastBallotsOrderIndependent(t *testing.T) {
 		}
 	}
 }
+
+// CountedBallot follows the last-ballot rule: none before a credential's
+// first ballot, then the ballot with the highest counter, whatever the
+// order the ballots arrive in.
+func TestCountedBallot(t *testing.T) {
+	x := newBatchElection(t, 2)
+	r := x.record(t)
+	pub := x.voters[0].Public().(ed25519.PublicKey)
+	if _, _, ok := r.CountedBallot(pub); ok {
+		t.Fatal("a counted ballot before any ballot")
+	}
+	if _, _, ok := r.CountedBallot(pub[:5]); ok {
+		t.Fatal("a counted ballot for a short key")
+	}
+	b2, _ := x.ballot(t, 0, 2, 0)
+	b1, _ := x.ballot(t, 0, 1, 0)
+	for _, e := range []*Entry{b2, b1} {
+		if err := r.Apply(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id, counter, ok := r.CountedBallot(pub)
+	if !ok || id != b2.ID() || counter != 2 {
+		t.Fatalf("counted %x, counter %d, %v; want ballot 2", id[:4], counter, ok)
+	}
+	if _, _, ok := r.CountedBallot(x.voters[1].Public().(ed25519.PublicKey)); ok {
+		t.Fatal("another voter has a counted ballot")
+	}
+}

@@ -17,6 +17,7 @@ package api
 
 import (
 	"context"
+	"crypto/ed25519"
 	"io"
 	"log/slog"
 	"net/http"
@@ -26,6 +27,7 @@ import (
 
 	"github.com/evote/evote/bulletin"
 	"github.com/evote/evote/bulletin/tlog"
+	"github.com/evote/evote/election"
 )
 
 // Limits used when Options leaves them zero.
@@ -79,6 +81,15 @@ type EvidenceSource interface {
 	// Evidence returns every pair of inconsistent checkpoints the node
 	// holds, of every election.
 	Evidence(ctx context.Context) ([]*tlog.Evidence, error)
+}
+
+// CountedBallots is implemented by a Board that can tell which ballot the
+// last-ballot rule counts for a credential. Without it, GET
+// /v1/elections/{election}/credentials/{key}/ballot answers 501.
+type CountedBallots interface {
+	// CountedBallot returns the stored ballot that counts for credential
+	// now, or an error wrapping bulletin.ErrNotFound if it has cast none.
+	CountedBallot(ctx context.Context, el election.ID, credential ed25519.PublicKey) (*bulletin.Stored, error)
 }
 
 // HealthChecker is implemented by a Board that can tell whether it is able
@@ -145,6 +156,7 @@ func (s *server) routes() {
 	s.handle("GET /v1/elections/{election}/proof/inclusion", s.inclusionProof)
 	s.handle("GET /v1/elections/{election}/proof/consistency", s.consistencyProof)
 	s.handle("GET /v1/elections/{election}/seals", s.seals)
+	s.handle("GET /v1/elections/{election}/credentials/{key}/ballot", s.countedBallot)
 	s.handle("GET /v1/evidence", s.evidence)
 	s.handleUnlimited("GET /healthz", s.health)
 	s.mux.Handle("GET /metrics", s.metrics.instrument("GET /metrics", s.metrics.handler()))

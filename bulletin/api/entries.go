@@ -1,6 +1,8 @@
 package api
 
 import (
+	"crypto/ed25519"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 )
@@ -71,6 +73,36 @@ func (s *server) entry(w http.ResponseWriter, r *http.Request) error {
 	}
 	// An entry never changes once it has its id.
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	writeJSON(w, http.StatusOK, entryJSON(e))
+	return nil
+}
+
+// countedBallot answers GET /v1/elections/{election}/credentials/{key}/ballot:
+// the ballot entry that counts for the credential now (the one with its
+// highest revote counter), so that a voter's device picks the counter of a
+// revote without reading every ballot. 404 if the credential has cast none.
+func (s *server) countedBallot(w http.ResponseWriter, r *http.Request) error {
+	el, err := electionID(r)
+	if err != nil {
+		return err
+	}
+	key, err := hex.DecodeString(r.PathValue("key"))
+	if err != nil || len(key) != ed25519.PublicKeySize {
+		return &statusError{status: http.StatusBadRequest, msg: fmt.Sprintf("credential key %q: want %d bytes in hex", r.PathValue("key"), ed25519.PublicKeySize)}
+	}
+	if err := noQuery(r); err != nil {
+		return err
+	}
+	src, ok := s.board.(CountedBallots)
+	if !ok {
+		return &statusError{status: http.StatusNotImplemented, msg: "this node does not look up ballots by credential"}
+	}
+	e, err := src.CountedBallot(r.Context(), el, key)
+	if err != nil {
+		return err
+	}
+	// A later revote changes the answer.
+	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, entryJSON(e))
 	return nil
 }

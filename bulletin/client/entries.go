@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -189,6 +190,33 @@ func (c *Client) Entry(ctx context.Context, el, id election.ID) (*bulletin.Store
 		}
 		if s.ID != id {
 			return fmt.Errorf("asked for entry %s, got %s", id, s.ID)
+		}
+		out = s
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CountedBallot returns the ballot entry that the last-ballot rule counts
+// for credential now, from the first node that answers; a node's 404 (an
+// *Error with Status 404) means the credential has cast no ballot there.
+// The entry is checked to be a ballot of el signed by credential.
+func (c *Client) CountedBallot(ctx context.Context, el election.ID, credential ed25519.PublicKey) (*bulletin.Stored, error) {
+	var out *bulletin.Stored
+	_, _, err := getJSON(ctx, c, "/v1/elections/"+el.String()+"/credentials/"+hex.EncodeToString(credential)+"/ballot", func(ej *api.EntryJSON) error {
+		s, _, err := decodeEntry(el, ej)
+		if err != nil {
+			return err
+		}
+		e, err := election.DecodeEntry(s.Bytes)
+		if err != nil {
+			return err
+		}
+		if e.Type != election.TypeBallot || !e.Author.Equal(credential) {
+			return fmt.Errorf("asked for the ballot of credential %x, got a %v entry by %x", []byte(credential), e.Type, []byte(e.Author))
 		}
 		out = s
 		return nil

@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 
@@ -108,4 +109,21 @@ func (n *Node) Health(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// CountedBallot implements api.CountedBallots: the stored ballot that the
+// last-ballot rule counts for credential now, or an error wrapping
+// bulletin.ErrNotFound if the credential has cast none.
+func (n *Node) CountedBallot(ctx context.Context, el election.ID, credential ed25519.PublicKey) (*bulletin.Stored, error) {
+	es, err := n.served(el)
+	if err != nil {
+		return nil, err
+	}
+	es.mu.Lock()
+	id, _, ok := es.rec.CountedBallot(credential)
+	es.mu.Unlock()
+	if !ok {
+		return nil, fmt.Errorf("election %s: credential %x has cast no ballot: %w", el, []byte(credential), bulletin.ErrNotFound)
+	}
+	return n.store.Entry(ctx, el, id)
 }

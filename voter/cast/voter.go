@@ -6,7 +6,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"net/http"
 
+	"github.com/evote/evote/bulletin/client"
 	"github.com/evote/evote/election"
 	"github.com/evote/evote/voter/credential"
 )
@@ -69,33 +71,32 @@ func (v *Voter) Forget() {
 // NextCounter returns the revote counter for the voter's next ballot: one
 // more than the highest counter of the credential's ballots on the board,
 // 0 for its first (docs/SPEC.md §7.7). A spoiled ballot was never cast and
-// does not count. The whole ballot set is read from one node; a ballot cast
-// moments ago on another node may not have reached it, and then the new
-// ballot ties with it and the last-ballot rule keeps one of the two by id.
+// does not count. The first node that answers says which ballot counts for
+// the credential now (GET …/credentials/{key}/ballot), so nothing else of
+// the election is read; a ballot cast moments ago on another node may not
+// have reached it, and then the new ballot ties with it and the last-ballot
+// rule keeps one of the two by id.
 func (e *Election) NextCounter(ctx context.Context, v *Voter) (uint32, error) {
-	var next uint32
-	l := e.Layout()
-	for st, err := range e.board.All(ctx, e.ID, election.TypeBallot) {
-		if err != nil {
-			return 0, fmt.Errorf("reading earlier ballots: %w", boardError(err))
-		}
-		entry, err := election.DecodeEntry(st.Bytes)
-		if err != nil {
-			return 0, fmt.Errorf("ballot %s: %w", short(st.ID), err)
-		}
-		if !entry.Author.Equal(v.Public) {
-			continue
-		}
-		// The counter leads the payload (u32, docs/SPEC.md): reading it
-		// needs none of the ballot's points decoded.
-		if len(entry.Payload) != l.Size() {
-			return 0, fmt.Errorf("ballot %s: %d bytes, want %d", short(st.ID), len(entry.Payload), l.Size())
-		}
-		counter := binary.BigEndian.Uint32(entry.Payload)
-		if counter == ^uint32(0) {
-			return 0, fmt.Errorf("ballot %s: the credential's revote counter is exhausted", short(st.ID))
-		}
-		next = max(next, counter+1)
+	st, err := e.board.CountedBallot(ctx, e.ID, v.Public)
+	var ce *client.Error
+	switch {
+	case errors.As(err, &ce) && ce.Status == http.StatusNotFound:
+		return 0, nil // no ballot yet
+	case err != nil:
+		return 0, fmt.Errorf("reading the credential's counted ballot: %w", boardError(err))
 	}
-	return next, nil
+	entry, err := election.DecodeEntry(st.Bytes)
+	if err != nil {
+		return 0, fmt.Errorf("ballot %s: %w", short(st.ID), err)
+	}
+	// The counter leads the payload (u32, docs/SPEC.md): reading it needs
+	// none of the ballot's points decoded.
+	if l := e.Layout(); len(entry.Payload) != l.Size() {
+		return 0, fmt.Errorf("ballot %s: %d bytes, want %d", short(st.ID), len(entry.Payload), l.Size())
+	}
+	counter := binary.BigEndian.Uint32(entry.Payload)
+	if counter == ^uint32(0) {
+		return 0, fmt.Errorf("ballot %s: the credential's revote counter is exhausted", short(st.ID))
+	}
+	return counter + 1, nil
 }
