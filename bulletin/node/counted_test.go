@@ -25,7 +25,9 @@ func TestCountedBallot(t *testing.T) {
 			t.Fatalf("entry %d: %v", i, err)
 		}
 	}
-	voter := func(i int) ed25519.PublicKey { return testKey("voter/" + string(rune('0'+i))).Public().(ed25519.PublicKey) }
+	voter := func(i int) ed25519.PublicKey {
+		return testKey("voter/" + string(rune('0'+i))).Public().(ed25519.PublicKey)
+	}
 	st, err := n.client.CountedBallot(ctx, el, voter(2))
 	if err != nil {
 		t.Fatal(err)
