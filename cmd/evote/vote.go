@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 
 	"github.com/evote/evote/bulletin/client"
 	"github.com/evote/evote/election"
@@ -173,7 +174,7 @@ func voteVoter(c *cli.Context, e *cast.Election, p *cast.Prompter) (*cast.Voter,
 		if c.IsSet("select") {
 			return nil, cli.Exit("vote: give the credential code with --code-file FILE, --code or $EVOTE_CREDENTIAL", exitUsage)
 		}
-		if text, err = p.Ask("Credential code: "); err != nil {
+		if text, err = askCode(c, p); err != nil {
 			return nil, err
 		}
 	}
@@ -182,6 +183,23 @@ func voteVoter(c *cli.Context, e *cast.Election, p *cast.Prompter) (*cast.Voter,
 		return nil, err
 	}
 	return e.Voter(code)
+}
+
+// askCode asks for the credential code. On a terminal it is not echoed,
+// so that it does not stay on the screen of a shared machine; from a pipe
+// it is read as any other answer.
+func askCode(c *cli.Context, p *cast.Prompter) (string, error) {
+	fd := int(os.Stdin.Fd())
+	if (c.App.Reader != nil && c.App.Reader != os.Stdin) || !term.IsTerminal(fd) {
+		return p.Ask("Credential code: ")
+	}
+	fmt.Fprint(c.App.Writer, "Credential code (not shown as you type): ")
+	b, err := term.ReadPassword(fd)
+	fmt.Fprintln(c.App.Writer)
+	if err != nil {
+		return "", fmt.Errorf("reading the credential code: %w", err)
+	}
+	return string(b), nil
 }
 
 func voteScripted(c *cli.Context, e *cast.Election, v *cast.Voter) error {
