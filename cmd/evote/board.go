@@ -13,6 +13,7 @@ import (
 	"github.com/evote/evote/bulletin/client"
 	"github.com/evote/evote/bulletin/node"
 	"github.com/evote/evote/election"
+	"github.com/evote/evote/keyfile"
 )
 
 // Flags shared by the commands that talk to the board.
@@ -105,6 +106,20 @@ func submit(ctx context.Context, cl *client.Client, sm *signedManifest, b []byte
 		return nil, fmt.Errorf("the node's answer: %w", err)
 	}
 	return rc, nil
+}
+
+// loadCommissionKey loads the commission's secret key from the key file at
+// path and checks that it is the key the manifest names, so that nothing
+// is signed that every node would refuse.
+func loadCommissionKey(path string, sm *signedManifest) (ed25519.PrivateKey, error) {
+	key, err := keyfile.LoadRole(path, keyfile.Commission)
+	if err != nil {
+		return nil, err
+	}
+	if !key.SigningKey.Public().(ed25519.PublicKey).Equal(sm.Manifest.Commission) {
+		return nil, fmt.Errorf("--commission-key: %s is not the commission key of election %s", path, sm.ID)
+	}
+	return key.SigningKey, nil
 }
 
 // receiptTime formats a receipt's time for people.

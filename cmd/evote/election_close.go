@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
-	"crypto/ed25519"
 	"crypto/sha256"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/evote/evote/election"
-	"github.com/evote/evote/keyfile"
 )
 
 // electionCloseCommand ends voting: the commission signs and posts the
@@ -40,12 +37,9 @@ func electionClose(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	key, err := keyfile.LoadRole(c.String("commission-key"), keyfile.Commission)
+	key, err := loadCommissionKey(c.String("commission-key"), sm)
 	if err != nil {
 		return err
-	}
-	if !key.SigningKey.Public().(ed25519.PublicKey).Equal(sm.Manifest.Commission) {
-		return fmt.Errorf("--commission-key: %s is not the commission key of election %s", c.String("commission-key"), sm.ID)
 	}
 	payload := (&election.Close{Reason: c.String("reason")}).Bytes()
 	if _, err := election.DecodeClose(payload); err != nil {
@@ -58,15 +52,12 @@ func electionClose(c *cli.Context) error {
 		Author:   sm.Manifest.Commission,
 		Payload:  payload,
 	}
-	e.Sign(key.SigningKey)
+	e.Sign(key)
 	cl, err := boardClient(c, sm.Manifest)
 	if err != nil {
 		return err
 	}
-	ctx := c.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
+	ctx := commandContext(c)
 	b := e.Bytes()
 	rc, err := submit(ctx, cl, sm, b)
 	if err != nil {

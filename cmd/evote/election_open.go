@@ -10,7 +10,6 @@ import (
 	"github.com/evote/evote/bulletin/client"
 	"github.com/evote/evote/crypto/threshold"
 	"github.com/evote/evote/election"
-	"github.com/evote/evote/keyfile"
 	"github.com/evote/evote/tally"
 	"github.com/evote/evote/trustee"
 )
@@ -46,7 +45,7 @@ func electionOpen(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	key, err := keyfile.LoadRole(c.String("commission-key"), keyfile.Commission)
+	key, err := loadCommissionKey(c.String("commission-key"), sm)
 	if err != nil {
 		return err
 	}
@@ -78,7 +77,7 @@ func electionOpen(c *cli.Context) error {
 		}
 		res, err := trustee.Final(f.Replica, time.Now())
 		if err == nil {
-			e, err := trustee.NewOpenEntry(f.Replica, res, key.SigningKey)
+			e, err := trustee.NewOpenEntry(f.Replica, res, key)
 			if err != nil {
 				return err
 			}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/sha256"
 	"fmt"
 
@@ -53,10 +52,7 @@ func electionPublish(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
+	ctx := commandContext(c)
 	for i, b := range entries {
 		rc, err := submit(ctx, cl, sm, b)
 		if err != nil {

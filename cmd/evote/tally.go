@@ -12,7 +12,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/evote/evote/election"
-	"github.com/evote/evote/keyfile"
 	"github.com/evote/evote/tally"
 )
 
@@ -74,11 +73,11 @@ func tallyAction(c *cli.Context) error {
 		cfg.Extra = append(cfg.Extra, e)
 	}
 	if path := c.String("commission-key"); path != "" {
-		key, err := keyfile.LoadRole(path, keyfile.Commission)
+		key, err := loadCommissionKey(path, sm)
 		if err != nil {
 			return err
 		}
-		cfg.Commission = key.SigningKey
+		cfg.Commission = key
 	}
 	ctx := commandContext(c)
 	cfg.Submit = func(ctx2 context.Context, b []byte) error {
