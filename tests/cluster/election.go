@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/csv"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,11 +12,10 @@ import (
 	"strconv"
 	"testing"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/evote/evote/crypto/elgamal"
 	"github.com/evote/evote/crypto/group"
 	"github.com/evote/evote/crypto/threshold"
+	"github.com/evote/evote/demo"
 	"github.com/evote/evote/election"
 	"github.com/evote/evote/voter/credential"
 )
@@ -89,58 +87,20 @@ func (c *Cluster) ElectionConfig(t testing.TB, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		t.Fatalf("%s: %v", src, err)
-	}
-	root := doc.Content[0]
-	set := func(key string, v any) {
-		var n yaml.Node
-		if err := n.Encode(v); err != nil {
-			t.Fatal(err)
-		}
-		for i := 0; i+1 < len(root.Content); i += 2 {
-			if root.Content[i].Value == key {
-				root.Content[i+1] = &n
-				return
-			}
-		}
-		root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, &n)
-	}
-	set("commission_key", hex.EncodeToString(c.Commission.SigningKey.Public().(ed25519.PublicKey)))
-	type member struct {
-		Name          string `yaml:"name"`
-		SigningKey    string `yaml:"signing_key"`
-		EncryptionKey string `yaml:"encryption_key"`
-	}
-	var members []member
+	p := &demo.Parties{Commission: c.Commission.SigningKey.Public().(ed25519.PublicKey), Threshold: c.Threshold}
 	for _, tr := range c.Trustees {
 		pub, err := tr.Secret.Public()
 		if err != nil {
 			t.Fatal(err)
 		}
-		members = append(members, member{tr.Name, hex.EncodeToString(pub.SigningKey), hex.EncodeToString(pub.EncryptionKey)})
+		p.Trustees = append(p.Trustees, demo.TrusteeKeys{Name: tr.Name, SigningKey: pub.SigningKey, EncryptionKey: pub.EncryptionKey})
 	}
-	set("trustees", struct {
-		Threshold int      `yaml:"threshold"`
-		Members   []member `yaml:"members"`
-	}{c.Threshold, members})
-	type node struct {
-		Name       string   `yaml:"name"`
-		SigningKey string   `yaml:"signing_key"`
-		PeerID     string   `yaml:"peer_id"`
-		Addrs      []string `yaml:"addrs"`
-		HTTP       string   `yaml:"http"`
-	}
-	var nodes []node
 	for _, n := range c.Nodes {
-		nodes = append(nodes, node{n.Name, hex.EncodeToString(n.Secret.SigningKey.Public().(ed25519.PublicKey)), n.PeerID(), n.Addrs(), n.URL()})
+		p.Nodes = append(p.Nodes, election.Node{Name: n.Name, SigningKey: n.PublicKey(), PeerID: n.PeerID(), Addrs: n.Addrs(), HTTP: n.URL()})
 	}
-	set("nodes", nodes)
-	set("seal_quorum", 2*len(c.Nodes)/3+1)
-	out, err := yaml.Marshal(&doc)
+	out, err := demo.ReplaceParties(b, p)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", src, err)
 	}
 	path := filepath.Join(c.Dir, name)
 	if err := os.WriteFile(path, out, 0o600); err != nil {
