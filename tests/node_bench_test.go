@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -152,14 +151,14 @@ func BenchmarkNodeHolding(b *testing.B) {
 	wg.Wait()
 	elapsed := time.Since(t0)
 	b.StopTimer()
-	rss, peak, anon := procMemory(cmd.Process.Pid)
+	rss, peak, anon := cluster.ProcMemory(cmd.Process.Pid)
 	b.Logf("%d ballots at %.0f/s; RSS %d MiB (anonymous %d MiB), peak %d MiB", len(ballots),
 		float64(len(ballots))/elapsed.Seconds(), rss>>20, anon>>20, peak>>20)
 	stop(cmd)
 	t1 := time.Now()
 	cmd = start(2)
 	restart := time.Since(t1)
-	rss2, _, anon2 := procMemory(cmd.Process.Pid)
+	rss2, _, anon2 := cluster.ProcMemory(cmd.Process.Pid)
 
 	b.ReportMetric(float64(len(ballots))/elapsed.Seconds(), "ballots/s")
 	b.ReportMetric(float64(rss)/(1<<20), "RSS-MiB")
@@ -169,28 +168,4 @@ func BenchmarkNodeHolding(b *testing.B) {
 	b.ReportMetric(float64(anon2)/(1<<20), "anon-after-restart-MiB")
 	b.ReportMetric(restart.Seconds(), "restart-s")
 	b.ReportMetric(float64(rss2)/(1<<20), "RSS-after-restart-MiB")
-}
-
-// procMemory returns a process's resident, peak resident and anonymous
-// resident memory in bytes (Linux). The difference between resident and
-// anonymous is file pages, mostly badger's memory-mapped files, which the
-// kernel reclaims under pressure.
-func procMemory(pid int) (rss, peak, anon uint64) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, 0, 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		var kb uint64
-		if _, err := fmt.Sscanf(line, "VmRSS: %d kB", &kb); err == nil {
-			rss = kb << 10
-		}
-		if _, err := fmt.Sscanf(line, "VmHWM: %d kB", &kb); err == nil {
-			peak = kb << 10
-		}
-		if _, err := fmt.Sscanf(line, "RssAnon: %d kB", &kb); err == nil {
-			anon = kb << 10
-		}
-	}
-	return rss, peak, anon
 }

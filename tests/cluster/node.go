@@ -233,18 +233,36 @@ func (n *Node) PeakRSS() uint64 {
 	if !n.Running() {
 		return 0
 	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", n.cmd.Process.Pid))
+	_, peak, _ := ProcMemory(n.cmd.Process.Pid)
+	return peak
+}
+
+// ProcMemory returns a process's resident, peak resident and anonymous
+// resident memory in bytes (Linux; zeros if unknown). The difference
+// between resident and anonymous is file pages, mostly badger's
+// memory-mapped files, which the kernel reclaims under pressure.
+func ProcMemory(pid int) (rss, peak, anon uint64) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0
+		return 0, 0, 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			var kb uint64
-			fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
-			return kb << 10
+		var kb uint64
+		switch {
+		case sscan(line, "VmRSS: %d kB", &kb):
+			rss = kb << 10
+		case sscan(line, "VmHWM: %d kB", &kb):
+			peak = kb << 10
+		case sscan(line, "RssAnon: %d kB", &kb):
+			anon = kb << 10
 		}
 	}
-	return 0
+	return rss, peak, anon
+}
+
+func sscan(line, format string, kb *uint64) bool {
+	_, err := fmt.Sscanf(line, format, kb)
+	return err == nil
 }
 
 // CPUTime returns the CPU time (user and system) the node process has
