@@ -1,0 +1,21 @@
+//go:build !purego
+
+package field8
+
+import "golang.org/x/sys/cpu"
+
+// hasIFMA: the CPU and the OS support AVX-512 F and IFMA; useIFMA may be
+// turned off by tests to run the scalar path.
+var hasIFMA = cpu.X86.HasAVX512F && cpu.X86.HasAVX512IFMA
+
+var useIFMA = hasIFMA
+
+// mul sets out = a·x lane by lane.
+//
+//go:noescape
+func mul(out, a, x *elements)
+
+// sqr sets out = a^(2^n) lane by lane; n ≥ 1.
+//
+//go:noescape
+func sqr(out, a *elements, n int)

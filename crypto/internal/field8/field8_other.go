@@ -1,0 +1,10 @@
+//go:build !amd64 || purego
+
+package field8
+
+const hasIFMA = false
+
+var useIFMA = false
+
+func mul(out, a, x *elements)     { panic("field8: no vector unit") }
+func sqr(out, a *elements, n int) { panic("field8: no vector unit") }

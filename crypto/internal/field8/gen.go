@@ -1,0 +1,194 @@
+//go:build ignore
+
+// gen writes field8_amd64.s: run `go run gen.go` in this directory.
+//
+// Eight field elements of GF(2^255−19) ride in the eight 64-bit lanes of five
+// ZMM registers, one register per 51-bit limb. AVX-512 IFMA multiplies the low
+// 52 bits of two lanes and adds the low or the high 52 bits of the 104-bit
+// product to an accumulator, so every input limb must be below 2^52; every
+// output leaves below 2^51 + 2^15 (see the bounds in reduce).
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+var b strings.Builder
+
+func p(format string, args ...any) { fmt.Fprintf(&b, "\t"+format+"\n", args...) }
+
+func z(i int) string { return fmt.Sprintf("Z%d", i) }
+
+const (
+	regMask = 31 // 2^51 − 1 in every lane
+	regT0   = 30
+	regT1   = 29
+)
+
+func zero(r int) { p("VPXORQ %s, %s, %s", z(r), z(r), z(r)) }
+
+// reduce folds the ten columns col[0..9] (each < 2^56) into five limbs in
+// out[0..4]: r_k = col_k + 19·col_{k+5} < 2^61 (2^255 ≡ 19), then one carry
+// round in parallel: limb_k = (r_k mod 2^51) + ⌊r_{k−1}/2^51⌋ < 2^51 + 2^10,
+// limb_0 gets 19·⌊r_4/2^51⌋ < 2^15.
+func reduce(col [10]int, out [5]int) {
+	for k := 0; k < 5; k++ {
+		hi := col[k+5]
+		// col_k += 19·hi = hi + 2·hi + 16·hi
+		p("VPSLLQ $1, %s, %s", z(hi), z(regT0))
+		p("VPSLLQ $4, %s, %s", z(hi), z(regT1))
+		p("VPADDQ %s, %s, %s", z(hi), z(col[k]), z(col[k]))
+		p("VPADDQ %s, %s, %s", z(regT0), z(regT1), z(regT0))
+		p("VPADDQ %s, %s, %s", z(regT0), z(col[k]), z(col[k]))
+	}
+	// carries into col[5..9] (free now), limbs into out.
+	for k := 0; k < 5; k++ {
+		p("VPSRLQ $51, %s, %s", z(col[k]), z(col[k+5]))
+		p("VPANDQ %s, %s, %s", z(regMask), z(col[k]), z(out[k]))
+	}
+	for k := 1; k < 5; k++ {
+		p("VPADDQ %s, %s, %s", z(col[k+4]), z(out[k]), z(out[k]))
+	}
+	c := col[9]
+	p("VPSLLQ $1, %s, %s", z(c), z(regT0))
+	p("VPSLLQ $4, %s, %s", z(c), z(regT1))
+	p("VPADDQ %s, %s, %s", z(c), z(out[0]), z(out[0]))
+	p("VPADDQ %s, %s, %s", z(regT0), z(regT1), z(regT0))
+	p("VPADDQ %s, %s, %s", z(regT0), z(out[0]), z(out[0]))
+}
+
+func load(ptr string, regs [5]int) {
+	for i, r := range regs {
+		p("VMOVDQU64 %d(%s), %s", 64*i, ptr, z(r))
+	}
+}
+
+func store(ptr string, regs [5]int) {
+	for i, r := range regs {
+		p("VMOVDQU64 %s, %d(%s)", z(r), 64*i, ptr)
+	}
+}
+
+func mask() {
+	p("MOVQ $0x7ffffffffffff, R8")
+	p("VPBROADCASTQ R8, %s", z(regMask))
+}
+
+func mul() {
+	b.WriteString("// func mul(out, a, x *Elements)\n")
+	b.WriteString("TEXT ·mul(SB), NOSPLIT, $0-24\n")
+	p("MOVQ out+0(FP), DI")
+	p("MOVQ a+8(FP), SI")
+	p("MOVQ x+16(FP), DX")
+	mask()
+	a := [5]int{0, 1, 2, 3, 4}
+	x := [5]int{5, 6, 7, 8, 9}
+	load("SI", a)
+	load("DX", x)
+	// lo[k] in Z10..Z18 (k = 0..8), hi[k] in Z19..Z27 (k = 1..9).
+	lo := func(k int) int { return 10 + k }
+	hi := func(k int) int { return 18 + k }
+	for k := 0; k <= 8; k++ {
+		zero(lo(k))
+		zero(hi(k + 1))
+	}
+	for i := 0; i < 5; i++ {
+		for j := 0; j < 5; j++ {
+			p("VPMADD52LUQ %s, %s, %s", z(x[j]), z(a[i]), z(lo(i+j)))
+			p("VPMADD52HUQ %s, %s, %s", z(x[j]), z(a[i]), z(hi(i+j+1)))
+		}
+	}
+	// col_k = lo_k + 2·hi_k: the high half of a product at column k−1 weighs
+	// 2^52 = 2·2^51 at column k.
+	var col [10]int
+	col[0] = lo(0)
+	for k := 1; k <= 8; k++ {
+		p("VPSLLQ $1, %s, %s", z(hi(k)), z(hi(k)))
+		p("VPADDQ %s, %s, %s", z(hi(k)), z(lo(k)), z(lo(k)))
+		col[k] = lo(k)
+	}
+	p("VPSLLQ $1, %s, %s", z(hi(9)), z(hi(9)))
+	col[9] = hi(9)
+	reduce(col, a)
+	store("DI", a)
+	p("VZEROUPPER")
+	p("RET")
+	b.WriteString("\n")
+}
+
+func sqr() {
+	b.WriteString("// func sqr(out, a *Elements, n int)\n")
+	b.WriteString("TEXT ·sqr(SB), NOSPLIT, $0-24\n")
+	p("MOVQ out+0(FP), DI")
+	p("MOVQ a+8(FP), SI")
+	p("MOVQ n+16(FP), CX")
+	mask()
+	a := [5]int{0, 1, 2, 3, 4}
+	load("SI", a)
+	b.WriteString("loop:\n")
+	// w: diagonal low halves (weight 1) at even columns; x: cross low halves
+	// and diagonal high halves (weight 2); y: cross high halves (weight 4).
+	w := map[int]int{0: 5, 2: 6, 4: 7, 6: 8, 8: 9}
+	x := map[int]int{}
+	for k := 1; k <= 9; k++ {
+		x[k] = 9 + k // Z10..Z18
+	}
+	y := map[int]int{}
+	for k := 2; k <= 8; k++ {
+		y[k] = 17 + k // Z19..Z25
+	}
+	for _, r := range w {
+		zero(r)
+	}
+	for _, r := range x {
+		zero(r)
+	}
+	for _, r := range y {
+		zero(r)
+	}
+	for i := 0; i < 5; i++ {
+		p("VPMADD52LUQ %s, %s, %s", z(a[i]), z(a[i]), z(w[2*i]))
+		p("VPMADD52HUQ %s, %s, %s", z(a[i]), z(a[i]), z(x[2*i+1]))
+		for j := i + 1; j < 5; j++ {
+			p("VPMADD52LUQ %s, %s, %s", z(a[j]), z(a[i]), z(x[i+j]))
+			p("VPMADD52HUQ %s, %s, %s", z(a[j]), z(a[i]), z(y[i+j+1]))
+		}
+	}
+	// col_k = w_k + 2·x_k + 4·y_k < 2^52 + 3·2^53 + 2·2^54 < 2^56.
+	var col [10]int
+	for k := 0; k <= 9; k++ {
+		r := 0
+		if k == 0 {
+			col[0] = w[0]
+			continue
+		}
+		r = x[k]
+		p("VPSLLQ $1, %s, %s", z(r), z(r))
+		if yr, ok := y[k]; ok {
+			p("VPSLLQ $2, %s, %s", z(yr), z(yr))
+			p("VPADDQ %s, %s, %s", z(yr), z(r), z(r))
+		}
+		if wr, ok := w[k]; ok {
+			p("VPADDQ %s, %s, %s", z(wr), z(r), z(r))
+		}
+		col[k] = r
+	}
+	reduce(col, a)
+	p("DECQ CX")
+	p("JNZ loop")
+	store("DI", a)
+	p("VZEROUPPER")
+	p("RET")
+	b.WriteString("\n")
+}
+
+func main() {
+	b.WriteString("// Code generated by gen.go; DO NOT EDIT.\n\n//go:build !purego\n\n#include \"textflag.h\"\n\n")
+	mul()
+	sqr()
+	if err := os.WriteFile("field8_amd64.s", []byte(b.String()), 0o644); err != nil {
+		panic(err)
+	}
+}
