@@ -112,3 +112,24 @@ func FuzzKyberUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodePoints: the batch decoder agrees with DecodePointOrIdentity on
+// any run of 32-byte chunks.
+func FuzzDecodePoints(f *testing.F) {
+	var all []byte
+	for _, v := range readHexVectors(f, "good_points.txt") {
+		all = append(all, v.b...)
+	}
+	f.Add(all)
+	for _, v := range readHexVectors(f, "fail_points.txt") {
+		f.Add(append(bytes.Clone(all[:64]), v.b...))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var src [][]byte
+		for len(b) >= group.PointSize {
+			src = append(src, b[:group.PointSize])
+			b = b[group.PointSize:]
+		}
+		checkDecodePoints(t, "fuzzed", src)
+	})
+}

@@ -1,0 +1,95 @@
+package group
+
+import (
+	"bytes"
+
+	"filippo.io/edwards25519/field"
+	"github.com/evote/evote/crypto/internal/field8"
+)
+
+var (
+	feOne    = new(field.Element).One()
+	feMinus1 = new(field.Element).Negate(feOne)
+	feZero   = new(field.Element).Zero()
+	curveD   = new(field.Element).Multiply(curveD2, new(field.Element).Invert(new(field.Element).Add(feOne, feOne)))
+	// sqrtM1 is the non-negative square root of −1 (RFC 9496 §4.1).
+	sqrtM1, _ = new(field.Element).SetBytes([]byte{
+		0xb0, 0xa0, 0x0e, 0x4a, 0x27, 0x1b, 0xee, 0xc4,
+		0x78, 0xe4, 0x2f, 0xad, 0x06, 0x18, 0x43, 0x2f,
+		0xa7, 0xd7, 0xfb, 0x3d, 0x99, 0x00, 0x4d, 0x2b,
+		0x0b, 0xdf, 0xc1, 0x4f, 0x80, 0x24, 0x83, 0x2b,
+	})
+	minusSqrtM1 = new(field.Element).Negate(sqrtM1)
+)
+
+// DecodePoints decodes src[i] into dst[i] exactly as DecodePointOrIdentity
+// would, and reports whether every one of them is a canonical encoding; on
+// false, dst is garbage and the caller decodes one by one to learn which
+// failed and why. Decoding is one inverse square root per point, the largest
+// cost of checking a ballot; here eight of them are done at once on CPUs with
+// AVX-512 IFMA (crypto/internal/field8). It panics if the lengths differ.
+//
+// The steps are RFC 9496 §4.3.1 (the same as ristretto255.SetCanonicalBytes),
+// with SQRT_RATIO_M1(1, v·u2²) split around the shared exponentiation.
+func DecodePoints(dst []Point, src [][]byte) bool {
+	if len(dst) != len(src) {
+		panic("group: DecodePoints with slices of different lengths")
+	}
+	var (
+		s, u1, u2, v, vu, vu3 [field8.Lanes]field.Element
+		w                     [field8.Lanes]field.Element
+		t0, t1                field.Element
+	)
+	for base := 0; base < len(src); base += field8.Lanes {
+		n := min(field8.Lanes, len(src)-base)
+		for j := 0; j < n; j++ {
+			in := src[base+j]
+			if len(in) != PointSize {
+				return false
+			}
+			if _, err := s[j].SetBytes(in); err != nil || !bytes.Equal(s[j].Bytes(), in) || s[j].IsNegative() == 1 {
+				return false
+			}
+			t0.Square(&s[j])           // ss
+			u1[j].Subtract(feOne, &t0) // 1 − ss
+			u2[j].Add(feOne, &t0)      // 1 + ss
+			t1.Square(&u2[j])          // u2²
+			v[j].Square(&u1[j]).Multiply(&v[j], curveD).Negate(&v[j]).Subtract(&v[j], &t1)
+			vu[j].Multiply(&v[j], &t1) // the radicand: SQRT_RATIO_M1(1, vu)
+			// r = vu³ · (vu⁷)^((p−5)/8)
+			t0.Square(&vu[j])
+			vu3[j].Multiply(&t0, &vu[j])
+			w[j].Square(&t0).Multiply(&w[j], &vu3[j])
+		}
+		for j := n; j < field8.Lanes; j++ {
+			w[j].One()
+		}
+		field8.Pow22523(&w, &w)
+		for j := 0; j < n; j++ {
+			var r, check, I, denX, denY, X, Y, T field.Element
+			r.Multiply(&vu3[j], &w[j])
+			check.Square(&r).Multiply(&check, &vu[j])
+			correct := check.Equal(feOne)
+			flipped := check.Equal(feMinus1)
+			flippedI := check.Equal(minusSqrtM1)
+			t0.Multiply(&r, sqrtM1)
+			r.Select(&t0, &r, flipped|flippedI)
+			I.Absolute(&r)
+			denX.Multiply(&I, &u2[j])
+			denY.Multiply(&I, &denX).Multiply(&denY, &v[j])
+			X.Add(&s[j], &s[j]).Multiply(&X, &denX).Absolute(&X)
+			Y.Multiply(&u1[j], &denY)
+			T.Multiply(&X, &Y)
+			if correct|flipped == 0 || T.IsNegative() == 1 || Y.Equal(feZero) == 1 {
+				return false
+			}
+			p := &dst[base+j]
+			if _, err := edwardsOf(&p.e).SetExtendedCoordinates(&X, &Y, feOne, &T); err != nil {
+				panic("group: internal error: decoding produced a point off the curve")
+			}
+			copy(p.enc[:], src[base+j])
+			p.hasEnc = true
+		}
+	}
+	return true
+}
