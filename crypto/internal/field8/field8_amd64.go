@@ -19,3 +19,8 @@ func mul(out, a, x *elements)
 //
 //go:noescape
 func sqr(out, a *elements, n int)
+
+// addAffine adds q[0..n) to acc lane by lane; n ≥ 1.
+//
+//go:noescape
+func addAffine(acc *Ext, q *Affine, n int)
