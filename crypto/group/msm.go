@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 
+	"filippo.io/edwards25519/field"
 	"github.com/gtank/ristretto255"
 )
 
@@ -123,6 +124,7 @@ type pippenger struct {
 	digits  []int16 // digits[w*n+i] is digit w of scalar i, in (-2^(c-1), 2^(c-1)]
 	nonzero []int   // nonzero[w] counts the nonzero digits of window w
 	points  []affineNiels
+	negXYD  []field.Element // −d·xy of every point, for the vector fill
 }
 
 // varTimePippenger sets out = Σ s[i]·q[i] with Pippenger's bucket method on
@@ -179,6 +181,9 @@ func (m *pippenger) prepare(limbs [][4]uint64, q []*Point, workers int) {
 		counts[k] = m.recode(limbs, lo, hi, total)
 		affineNielsFromPoints(m.points[lo:hi], q[lo:hi])
 	})
+	if useVectorFill {
+		m.negXYD = negatedXYD(m.points)
+	}
 	m.nonzero = make([]int, total)
 	for _, count := range counts {
 		for w, x := range count {
@@ -199,7 +204,8 @@ func (m *pippenger) split(workers int) []int {
 		if m.nonzero[w] == 0 {
 			return 0
 		}
-		return fillCost*m.nonzero[w] + sumCost<<m.c
+		fill, sum := costs()
+		return int(fill*float64(m.nonzero[w]) + sum*float64(int(1)<<m.c))
 	}
 	total := 0
 	for w := range m.windows {
@@ -224,6 +230,9 @@ func (m *pippenger) split(workers int) []int {
 // it is false, sum is unchanged.
 func (m *pippenger) windowRange(sum *extPoint, lo, hi int) bool {
 	b := &buckets{points: make([]extPoint, 1<<(m.c-1)), filled: make([]bool, 1<<(m.c-1))}
+	if useVectorFill {
+		b.vec = newVectorBuckets(len(b.points))
+	}
 	var window extPoint
 	started := false
 	for w := hi - 1; w >= lo; w-- {
@@ -232,7 +241,7 @@ func (m *pippenger) windowRange(sum *extPoint, lo, hi int) bool {
 				sum.double()
 			}
 		}
-		if m.nonzero[w] > 0 && b.window(&window, m.digits[w*m.n:(w+1)*m.n], m.points) {
+		if m.nonzero[w] > 0 && b.window(&window, m.digits[w*m.n:(w+1)*m.n], m.points, m.negXYD) {
 			addOrSet(sum, &window, started)
 			started = true
 		}
@@ -275,7 +284,8 @@ func windowWidth(n, bits, workers int) uint {
 	for c := uint(1); c <= maxWindow; c++ {
 		windows := (bits + 1 + int(c) - 1) / int(c)
 		perWorker := (windows + workers - 1) / workers
-		cost := perWorker * (fillCost*n + sumCost<<c)
+		fill, sum := costs()
+		cost := perWorker * int(fill*float64(n)+sum*float64(int(1)<<c))
 		if bestCost < 0 || cost < bestCost {
 			best, bestCost = c, cost
 		}
@@ -323,14 +333,20 @@ func windowBits(l *[4]uint64, off, c uint) uint64 {
 // buckets are the 2^(c-1) buckets of one goroutine.
 type buckets struct {
 	points []extPoint
-	filled []bool // filled[j] reports whether points[j] holds a point
+	filled []bool         // filled[j] reports whether points[j] holds a point
+	vec    *vectorBuckets // set when useVectorFill
 }
 
 // window sets sum = Σ_i digits[i]·q[i], where q holds the points in affine
 // form, and reports whether any digit is nonzero; when it is false, sum is
 // unchanged.
-func (b *buckets) window(sum *extPoint, digits []int16, q []affineNiels) bool {
-	top := b.fill(digits, q)
+func (b *buckets) window(sum *extPoint, digits []int16, q []affineNiels, negXYD []field.Element) bool {
+	var top int
+	if b.vec != nil {
+		top = b.fillVector(digits, q, negXYD)
+	} else {
+		top = b.fill(digits, q)
+	}
 	if top < 0 {
 		return false
 	}

@@ -465,7 +465,8 @@ func TestSplit(t *testing.T) {
 				if m.nonzero[w] == 0 {
 					return 0
 				}
-				return fillCost*m.nonzero[w] + sumCost<<c
+				fill, sum := costs()
+				return int(fill*float64(m.nonzero[w]) + sum*float64(int(1)<<c))
 			}
 			total, most := 0, 0
 			for w := range m.windows {
