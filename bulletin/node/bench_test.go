@@ -2,9 +2,13 @@ package node
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
@@ -12,6 +16,8 @@ import (
 
 	"github.com/evote/evote/crypto/elgamal"
 	"github.com/evote/evote/election"
+	"github.com/evote/evote/internal/synth"
+	"github.com/evote/evote/record"
 )
 
 // detRand is a deterministic stream for ballot randomness in benchmarks.
@@ -87,17 +93,23 @@ func BenchmarkIngestBallots(b *testing.B) {
 }
 
 func benchmarkIngest(b *testing.B, good, ballots [][]byte, via func(*running) func(context.Context, []byte) error) {
+	benchmarkIngestWith(b, testKey("bench-node"), good[:8], ballots, via)
+}
+
+// benchmarkIngestWith starts a fresh node with key for each round, submits
+// setup untimed, then times ballots from 128 clients.
+func benchmarkIngestWith(b *testing.B, key ed25519.PrivateKey, setup, ballots [][]byte, via func(*running) func(context.Context, []byte) error) {
 	const clients = 128
 	count := len(ballots)
 	ctx := context.Background()
 	var elapsed time.Duration
 	for b.Loop() {
 		b.StopTimer()
-		cfg := testConfig(b, testKey("bench-node"))
+		cfg := testConfig(b, key)
 		cfg.Logger = nil
 		cfg.LogLevel = 8 // above error: nothing
 		n := startNode(b, cfg)
-		for _, e := range good[:8] {
+		for _, e := range setup {
 			if _, err := n.Submit(ctx, e); err != nil {
 				b.Fatal(err)
 			}
@@ -131,4 +143,48 @@ func benchmarkIngest(b *testing.B, good, ballots [][]byte, via func(*running) fu
 	}
 	b.ReportMetric(float64(count*b.N)/elapsed.Seconds(), "ballots/s")
 	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkIngestFiveOptions is BenchmarkIngestBallots with the issue's
+// ballot — one contest of 5 options, from internal/synth — into one node in
+// this process: full verification, group commit and receipts, 128 clients.
+func BenchmarkIngestFiveOptions(b *testing.B) {
+	const count = 4096
+	dir := b.TempDir()
+	el, err := synth.Write(filepath.Join(dir, "record"), synth.Params{Ballots: count})
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, "record", record.EntriesFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var setup, ballots [][]byte
+	rd := record.NewReader(f)
+	for {
+		e, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		switch typ := election.EntryType(e[2]); {
+		case typ == election.TypeBallot:
+			ballots = append(ballots, e)
+		case typ < election.TypeBallot:
+			setup = append(setup, e)
+		}
+	}
+	for _, via := range []string{"board", "http"} {
+		b.Run(via, func(b *testing.B) {
+			benchmarkIngestWith(b, el.Nodes[0], setup, ballots, func(n *running) func(context.Context, []byte) error {
+				if via == "board" {
+					return func(ctx context.Context, e []byte) error { _, err := n.Submit(ctx, e); return err }
+				}
+				return func(ctx context.Context, e []byte) error { _, err := n.client.Submit(ctx, e); return err }
+			})
+		})
+	}
 }
