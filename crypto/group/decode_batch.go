@@ -1,8 +1,6 @@
 package group
 
 import (
-	"bytes"
-
 	"filippo.io/edwards25519/field"
 	"github.com/evote/evote/crypto/internal/field8"
 )
@@ -47,7 +45,10 @@ func DecodePoints(dst []Point, src [][]byte) bool {
 			if len(in) != PointSize {
 				return false
 			}
-			if _, err := s[j].SetBytes(in); err != nil || !bytes.Equal(s[j].Bytes(), in) || s[j].IsNegative() == 1 {
+			if !canonicalNonNegative(in) {
+				return false
+			}
+			if _, err := s[j].SetBytes(in); err != nil {
 				return false
 			}
 			t0.Square(&s[j])           // ss
@@ -92,4 +93,24 @@ func DecodePoints(dst []Point, src [][]byte) bool {
 		}
 	}
 	return true
+}
+
+// canonicalNonNegative reports whether the 32 bytes b encode, little-endian,
+// an s with 0 ≤ s < p = 2^255 − 19 and s even (IS_NEGATIVE(s) false): the
+// first two checks of RFC 9496 decoding, without a field reduction.
+func canonicalNonNegative(b []byte) bool {
+	if b[0]&1 != 0 || b[31]&0x80 != 0 {
+		return false
+	}
+	// s ≥ p exactly when s = 2^255 − 19 + k, k < 19: bytes 1…30 all 0xff,
+	// byte 31 0x7f and byte 0 ≥ 0xed.
+	if b[31] != 0x7f || b[0] < 0xed {
+		return true
+	}
+	for _, x := range b[1:31] {
+		if x != 0xff {
+			return true
+		}
+	}
+	return false
 }

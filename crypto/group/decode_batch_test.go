@@ -114,3 +114,13 @@ func BenchmarkDecodePoints(b *testing.B) {
 		}
 	})
 }
+
+// The byte-level range check at its edges: s from p − 20 to 2^255 − 1.
+func TestDecodePointsNearP(t *testing.T) {
+	for k := -20; k < 19; k++ {
+		b := bytes.Repeat([]byte{0xff}, 32)
+		b[31] = 0x7f
+		b[0] = byte(0xed + k) // p + k, with p = 2^255 − 19 ending in 0xed
+		checkDecodePoints(t, "near p", [][]byte{b})
+	}
+}
