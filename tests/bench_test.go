@@ -37,10 +37,22 @@ func benchBallots(b *testing.B) int {
 // peak resident memory per ballot held.
 //
 //	go test -run '^$' -bench ClusterIngest -benchtime 1x ./tests
+// BenchmarkClusterIngest: three node processes on this machine, 240 clients
+// submitting ballots of the shape (one contest of 5 options) or the
+// referendum's (one of 2), until every node holds every ballot.
 func BenchmarkClusterIngest(b *testing.B) {
+	b.Run("options=5", func(b *testing.B) { benchmarkClusterIngest(b, fiveOptionConfig) })
+	b.Run("options=2", func(b *testing.B) {
+		benchmarkClusterIngest(b, func(b *testing.B, c *cluster.Cluster) string {
+			return c.ElectionConfig(b, "referendum.yaml")
+		})
+	})
+}
+
+func benchmarkClusterIngest(b *testing.B, config func(*testing.B, *cluster.Cluster) string) {
 	n := benchBallots(b)
 	c := cluster.New(b, cluster.Options{NodeConfig: "log_level: warn\nsync_interval: 10s\n"})
-	e := c.Publish(b, c.ElectionConfig(b, "referendum.yaml"), n)
+	e := c.Publish(b, config(b, c), n)
 	c.OpenDirect(b, e)
 	ballots := make([][]byte, n)
 	var wg sync.WaitGroup
