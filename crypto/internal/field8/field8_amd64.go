@@ -24,3 +24,8 @@ func sqr(out, a *elements, n int)
 //
 //go:noescape
 func addAffine(acc *Ext, q *Affine, n int)
+
+// double doubles acc n times lane by lane; n ≥ 1.
+//
+//go:noescape
+func double(acc *Ext, n int)

@@ -128,6 +128,18 @@ func sqr() {
 	a := [5]int{0, 1, 2, 3, 4}
 	load("SI", a)
 	b.WriteString("loop:\n")
+	sqrBody(a)
+	p("DECQ CX")
+	p("JNZ loop")
+	store("DI", a)
+	p("VZEROUPPER")
+	p("RET")
+	b.WriteString("\n")
+}
+
+// sqrBody squares the element in registers a in place, using Z5–Z25 and
+// the temporaries.
+func sqrBody(a [5]int) {
 	// w: diagonal low halves (weight 1) at even columns; x: cross low halves
 	// and diagonal high halves (weight 2); y: cross high halves (weight 4).
 	w := map[int]int{0: 5, 2: 6, 4: 7, 6: 8, 8: 9}
@@ -139,13 +151,7 @@ func sqr() {
 	for k := 2; k <= 8; k++ {
 		y[k] = 17 + k // Z19..Z25
 	}
-	for _, r := range w {
-		zero(r)
-	}
-	for _, r := range x {
-		zero(r)
-	}
-	for _, r := range y {
+	for r := 5; r <= 25; r++ {
 		zero(r)
 	}
 	for i := 0; i < 5; i++ {
@@ -158,13 +164,9 @@ func sqr() {
 	}
 	// col_k = w_k + 2·x_k + 4·y_k < 2^52 + 3·2^53 + 2·2^54 < 2^56.
 	var col [10]int
-	for k := 0; k <= 9; k++ {
-		r := 0
-		if k == 0 {
-			col[0] = w[0]
-			continue
-		}
-		r = x[k]
+	col[0] = w[0]
+	for k := 1; k <= 9; k++ {
+		r := x[k]
 		p("VPSLLQ $1, %s, %s", z(r), z(r))
 		if yr, ok := y[k]; ok {
 			p("VPSLLQ $2, %s, %s", z(yr), z(yr))
@@ -176,13 +178,56 @@ func sqr() {
 		col[k] = r
 	}
 	reduce(col, a)
+}
+
+// sqrMem sets dst = a² between memory operands.
+func sqrMem(dst, a mem) {
+	r := [5]int{0, 1, 2, 3, 4}
+	for i := range r {
+		p("VMOVDQU64 %s, %s", a.limb(i), z(r[i]))
+	}
+	sqrBody(r)
+	for i := range r {
+		p("VMOVDQU64 %s, %s", z(r[i]), dst.limb(i))
+	}
+}
+
+// double: n times, acc = 2·acc (dbl-2008-hwcd for a = −1, as crypto/group's
+// extPoint.double: 4 squarings and 4 multiplications).
+func double() {
+	b.WriteString("// func double(acc *Ext, n int)\n")
+	fmt.Fprintf(&b, "TEXT ·double(SB), 0, $%d-16\n", 6*fe)
+	p("MOVQ acc+0(FP), DI")
+	p("MOVQ n+8(FP), CX")
+	p("LEAQ 0(SP), R9")
+	mask()
+	X, Y, Z, T := mem{"DI", 0}, mem{"DI", fe}, mem{"DI", 2 * fe}, mem{"DI", 3 * fe}
+	s := func(i int) mem { return mem{"R9", i * fe} }
+	xx, yy, f, sum, h, g := s(0), s(1), s(2), s(3), s(4), s(5)
+	b.WriteString("dstep:\n")
+	sqrMem(xx, X)
+	sqrMem(yy, Y)
+	sqrMem(f, Z)
+	addSubMem(f, f, f, false)
+	addSubMem(sum, X, Y, false)
+	sqrMem(sum, sum)
+	addSubMem(h, yy, xx, false)
+	addSubMem(g, yy, xx, true)
+	addSubMem(sum, sum, h, true) // e
+	addSubMem(f, f, g, true)
+	mulMem(X, sum, f)
+	mulMem(Y, g, h)
+	mulMem(T, sum, h)
+	mulMem(Z, f, g)
 	p("DECQ CX")
-	p("JNZ loop")
-	store("DI", a)
+	p("JNZ dstep")
 	p("VZEROUPPER")
 	p("RET")
 	b.WriteString("\n")
 }
+
+// fe is the size of one field element in memory (five limb vectors).
+const fe = 5 * 64
 
 // A field element in memory: five limb vectors of 64 bytes from base+off.
 type mem struct {
@@ -275,7 +320,6 @@ func addSubMem(dst, a, x mem, sub bool) {
 // ((y+x)/2, (y−x)/2, d·xy) that crypto/group's bucket method uses
 // (madd-2008-hwcd-3 with A, B, C, D halved, 7 multiplications).
 func addAffine() {
-	const fe = 5 * 64
 	b.WriteString("// func addAffine(acc *Ext, q *Affine, n int)\n")
 	fmt.Fprintf(&b, "TEXT ·addAffine(SB), 0, $%d-24\n", 9*fe)
 	p("MOVQ acc+0(FP), DI")
@@ -314,6 +358,7 @@ func main() {
 	mul()
 	sqr()
 	addAffine()
+	double()
 	if err := os.WriteFile("field8_amd64.s", []byte(b.String()), 0o644); err != nil {
 		panic(err)
 	}

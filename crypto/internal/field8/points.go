@@ -79,3 +79,14 @@ func AddAffine(acc *Ext, q []Affine) {
 		addAffine(acc, &q[0], len(q))
 	}
 }
+
+// Double doubles acc n times, lane by lane; n = 0 does nothing. It panics
+// without the vector unit.
+func Double(acc *Ext, n int) {
+	if !useIFMA {
+		panic("field8: Double without AVX-512 IFMA")
+	}
+	if n > 0 {
+		double(acc, n)
+	}
+}

@@ -112,3 +112,49 @@ func BenchmarkAddAffine(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(q)*Lanes), "ns/addition")
 }
+
+// Double against edwards25519's own doubling, from random points and the
+// identity.
+func TestDouble(t *testing.T) {
+	requireIFMA(t)
+	var acc Ext
+	want := make([]*edwards25519.Point, Lanes)
+	for j := range Lanes {
+		p := randomPoint(t)
+		if j == 5 {
+			p = edwards25519.NewIdentityPoint()
+		}
+		X, Y, Z, T := p.ExtendedCoordinates()
+		acc.SetLane(j, X, Y, Z, T)
+		want[j] = p
+	}
+	for _, n := range []int{1, 4, 7} {
+		Double(&acc, n)
+		for j := range Lanes {
+			for range n {
+				want[j] = new(edwards25519.Point).Add(want[j], want[j])
+			}
+			var X, Y, Z, T field.Element
+			acc.Lane(j, &X, &Y, &Z, &T)
+			got, err := new(edwards25519.Point).SetExtendedCoordinates(&X, &Y, &Z, &T)
+			if err != nil || got.Equal(want[j]) != 1 {
+				t.Fatalf("n=%d lane %d: wrong double (%v)", n, j, err)
+			}
+		}
+	}
+}
+
+func BenchmarkDouble(b *testing.B) {
+	if !hasIFMA {
+		b.Skip("no AVX-512 IFMA")
+	}
+	var acc Ext
+	for j := range Lanes {
+		X, Y, Z, T := randomPoint(b).ExtendedCoordinates()
+		acc.SetLane(j, X, Y, Z, T)
+	}
+	for b.Loop() {
+		Double(&acc, 64)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*64*Lanes), "ns/doubling")
+}
