@@ -87,7 +87,7 @@ func Run(ctx context.Context, src Source, opts Options) *Report {
 		skipped: map[int]string{}, opts: opts, log: &Log{Seals: map[int]SealEntry{}}}
 	v.src, v.ctx = src, ctx
 	if v.opts.Batch <= 0 {
-		v.opts.Batch = 2048
+		v.opts.Batch = 4096
 	}
 	v.read(ctx, src)
 	if v.r != nil {
