@@ -74,7 +74,7 @@ type Options struct {
 	// entries read so far.
 	Progress func(entries int)
 	// Batch is how many entries go to Record.ApplyBytesBatch at once
-	// (0: 2048).
+	// (0: 4096).
 	Batch int
 }
 
