@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/urfave/cli/v2"
@@ -53,6 +54,12 @@ func verifyAction(c *cli.Context) error {
 	src, err := verifySource(ctx, c)
 	if err != nil {
 		return err
+	}
+	// The replay allocates for every ballot and keeps little of it: a
+	// collector running half as often costs about a third more memory at
+	// peak and saves about 5% of the time. GOGC, when set, decides instead.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(200))
 	}
 	rep := verify.Run(ctx, src, verify.Options{Progress: progress(c, "verifying")})
 	if f := c.String("html"); f != "" {
