@@ -33,6 +33,15 @@ func DecodePoints(dst []Point, src [][]byte) bool {
 	if len(dst) != len(src) {
 		panic("group: DecodePoints with slices of different lengths")
 	}
+	if useVectorDecode {
+		for base := 0; base < len(src); base += field8.Lanes {
+			n := min(field8.Lanes, len(src)-base)
+			if !decode8(dst[base:base+n], src[base:base+n]) {
+				return false
+			}
+		}
+		return true
+	}
 	var (
 		s, u1, u2, v, vu, vu3 [field8.Lanes]field.Element
 		w                     [field8.Lanes]field.Element
@@ -114,3 +123,98 @@ func canonicalNonNegative(b []byte) bool {
 	}
 	return false
 }
+
+// useVectorDecode: decode8 runs all of decoding's arithmetic in field8's
+// lanes; tests turn it off to check the other path against it.
+var useVectorDecode = field8.Available()
+
+// Constants in every lane, and the byte encodings that decode8 compares a
+// reduced check value with.
+var (
+	vecOne, vecD, vecSqrtM1 = func() (a, b, c field8.Vec) {
+		a.Broadcast(feOne)
+		b.Broadcast(curveD)
+		c.Broadcast(sqrtM1)
+		return
+	}()
+	encOne, encMinusOne, encMinusSqrtM1 = [32]byte(feOne.Bytes()), [32]byte(feMinus1.Bytes()), [32]byte(minusSqrtM1.Bytes())
+)
+
+// decode8 is DecodePoints for at most eight points with every
+// multiplication done in the lanes of field8.Vec: only the comparisons and
+// signs, which need a fully reduced value, are taken lane by lane.
+func decode8(dst []Point, src [][]byte) bool {
+	var (
+		s, ss, u1, u2, u2sqr, t, v, vu, vu3, w, r, check, rPrime field8.Vec
+		sj                                                      field.Element
+	)
+	for j, in := range src {
+		if len(in) != PointSize || !canonicalNonNegative(in) {
+			return false
+		}
+		if _, err := sj.SetBytes(in); err != nil {
+			return false
+		}
+		s.Set(j, &sj)
+	}
+	for j := len(src); j < field8.Lanes; j++ {
+		s.Set(j, feZero) // the identity's encoding: harmless filler
+	}
+	ss.Square(&s)
+	u1.Subtract(&vecOne, &ss)
+	u2.Add(&vecOne, &ss)
+	u2sqr.Square(&u2)
+	t.Square(&u1).Multiply(&t, &vecD)
+	v.Subtract(&vecZero, &t).Subtract(&v, &u2sqr) // −(d·u1²) − u2²
+	vu.Multiply(&v, &u2sqr)
+	// SQRT_RATIO_M1(1, vu): r = vu³·(vu⁷)^((p−5)/8), then fix the sign.
+	t.Square(&vu)
+	vu3.Multiply(&t, &vu)
+	w.Square(&t).Multiply(&w, &vu3)
+	w.Pow22523(&w)
+	r.Multiply(&vu3, &w)
+	check.Square(&r).Multiply(&check, &vu)
+	rPrime.Multiply(&r, &vecSqrtM1)
+	var I field8.Vec
+	for j := range src {
+		var c, rj field.Element
+		check.Get(j, &c)
+		enc := [32]byte(c.Bytes())
+		correct, flipped := enc == encOne, enc == encMinusOne
+		if !correct && !flipped {
+			return false // not a square: not a point
+		}
+		if flipped || enc == encMinusSqrtM1 {
+			rPrime.Get(j, &rj)
+		} else {
+			r.Get(j, &rj)
+		}
+		rj.Absolute(&rj)
+		I.Set(j, &rj)
+	}
+	for j := len(src); j < field8.Lanes; j++ {
+		I.Set(j, feZero)
+	}
+	var denX, denY, X, Y field8.Vec
+	denX.Multiply(&I, &u2)
+	denY.Multiply(&I, &denX).Multiply(&denY, &v)
+	X.Add(&s, &s).Multiply(&X, &denX)
+	Y.Multiply(&u1, &denY)
+	for j := range src {
+		var x, y, tt field.Element
+		X.Get(j, &x)
+		Y.Get(j, &y)
+		x.Absolute(&x)
+		tt.Multiply(&x, &y)
+		if tt.IsNegative() == 1 || y.Equal(feZero) == 1 {
+			return false
+		}
+		p := &dst[j]
+		*coordinatesOf(edwardsOf(&p.e)) = [4]field.Element{x, y, *feOne, tt}
+		copy(p.enc[:], src[j])
+		p.hasEnc = true
+	}
+	return true
+}
+
+var vecZero field8.Vec // every lane 0

@@ -21,7 +21,17 @@ func decodeOneByOne(src [][]byte) ([]*group.Point, bool) {
 	return out, true
 }
 
+// checkDecodePoints checks DecodePoints on both of its paths.
 func checkDecodePoints(t *testing.T, what string, src [][]byte) {
+	t.Helper()
+	for _, vector := range []bool{true, false} {
+		restore := group.SetVectorDecode(vector)
+		checkDecodePointsOnce(t, what, src)
+		restore()
+	}
+}
+
+func checkDecodePointsOnce(t *testing.T, what string, src [][]byte) {
 	t.Helper()
 	want, wantOK := decodeOneByOne(src)
 	dst := make([]group.Point, len(src))

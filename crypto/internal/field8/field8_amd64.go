@@ -29,3 +29,13 @@ func addAffine(acc *Ext, q *Affine, n int)
 //
 //go:noescape
 func double(acc *Ext, n int)
+
+// add sets out = a + x lane by lane.
+//
+//go:noescape
+func add(out, a, x *elements)
+
+// sub sets out = a − x lane by lane; x's limbs must not exceed 2p's.
+//
+//go:noescape
+func sub(out, a, x *elements)
