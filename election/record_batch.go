@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"slices"
 
+	"github.com/evote/evote/crypto/contest"
 	"github.com/evote/evote/crypto/edsig"
 	"github.com/evote/evote/crypto/group"
 	"github.com/evote/evote/crypto/proof"
@@ -262,7 +263,13 @@ func (p *Prechecker) precheck(es []*Entry, skip func(*Entry, ID) bool) ([]ID, []
 	claims := make([][]*proof.Claim, len(es))
 	parallelEach(len(todo), func(k int) {
 		i := todo[k]
-		pre[i], claims[i] = p.precheckEntry(es[i], sigOK[k])
+		pre[i] = p.precheckEntry(es[i], sigOK[k])
+	})
+	prepareSums(pre)
+	parallelEach(len(todo), func(k int) {
+		if i := todo[k]; pre[i] != nil && pre[i].ballot != nil {
+			claims[i] = ballotClaims(p.layout, p.id, p.key, es[i].Author, pre[i].ballot)
+		}
 	})
 	p.verifyBallotProofs(pre, claims)
 	for i, id := range ids {
@@ -323,23 +330,33 @@ func (p *Prechecker) beforeSignature(e *Entry) bool {
 	return checkSizes(e) == nil && e.Election == p.id && checkVersionAndType(e) == nil
 }
 
+// prepareSums has contest.PrepareSums compute every decoded ballot's
+// contest sums and their encodings, on all cores, before the claims hash
+// them.
+func prepareSums(pre []*preChecked) {
+	var all []*contest.Encrypted
+	for _, pc := range pre {
+		if pc != nil && pc.ballot != nil {
+			all = append(all, pc.ballot.Contests...)
+		}
+	}
+	const chunk = 256
+	parallelEach((len(all)+chunk-1)/chunk, func(c int) {
+		contest.PrepareSums(all[c*chunk : min((c+1)*chunk, len(all))])
+	})
+}
+
 // precheckEntry takes e's signature as sigOK says and decodes its ballot
-// part, and returns the claims of that ballot's proofs. It skips an entry
-// that the record would reject before the signature whatever comes before
-// it in the batch (for its size, election, version or type), and a ballot
-// that it would reject before its proofs (not eligible, not of the
-// credential's style): those fail in order as Apply fails them, and
-// checking them here would be work for nothing.
-func (p *Prechecker) precheckEntry(e *Entry, sigOK bool) (*preChecked, []*proof.Claim) {
+// part. It skips an entry that the record would reject before the
+// signature whatever comes before it in the batch (for its size, election,
+// version or type), and a ballot that it would reject before its proofs
+// (not eligible, not of the credential's style): those fail in order as
+// Apply fails them, and checking them here would be work for nothing.
+func (p *Prechecker) precheckEntry(e *Entry, sigOK bool) *preChecked {
 	if !p.beforeSignature(e) || !sigOK {
-		return nil, nil
+		return nil
 	}
-	pc := &preChecked{signature: true}
-	pc.ballot = p.predecodeBallot(e)
-	if pc.ballot == nil {
-		return pc, nil
-	}
-	return pc, ballotClaims(p.layout, p.id, p.key, e.Author, pc.ballot)
+	return &preChecked{signature: true, ballot: p.predecodeBallot(e)}
 }
 
 // predecodeBallot decodes the ballot part of a ballot or spoiled entry by

@@ -70,7 +70,8 @@ type Option struct {
 // Encrypted is a contest's encrypted selections with all proofs.
 type Encrypted struct {
 	Options []Option
-	Range   *proof.Disjunctive // the options' sum is in [min, max]
+	Range   *proof.Disjunctive  // the options' sum is in [min, max]
+	sum     *elgamal.Ciphertext // the options' sum, once PrepareSums computed it
 }
 
 // Opening is the secret that opens an Encrypted contest: the randomness of

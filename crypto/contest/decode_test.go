@@ -63,3 +63,47 @@ func TestDecodeFastAgrees(t *testing.T) {
 		t.Fatal("no mutation was refused: the test checks nothing")
 	}
 }
+
+// Claims after PrepareSums hold exactly when they hold without it: on a good
+// contest, and on one whose option ciphertext was swapped for another
+// encryption (the range proof no longer fits the sum).
+func TestPrepareSums(t *testing.T) {
+	spec := Spec{Options: 5, Min: 1, Max: 1}
+	_, K := testKey(t)
+	pk := elgamal.NewPublicKey(K)
+	e, _, err := Encrypt(binding, spec, pk, []uint64{0, 0, 1, 0, 0}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _, err := Encrypt(binding, spec, pk, []uint64{0, 1, 0, 0, 0}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := e.Bytes()
+	bad := bytes.Clone(good)
+	copy(bad[optionSize:], other.Bytes()[optionSize:2*optionSize]) // option 1 now encrypts 1 too
+	for name, b := range map[string][]byte{"good": good, "swapped option": bad} {
+		plain, err := Decode(b, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prepared, _ := Decode(b, spec)
+		PrepareSums([]*Encrypted{prepared})
+		if prepared.sum == nil || !prepared.sum.A.Equal(elgamal.Sum(ciphertexts(plain)).A) {
+			t.Fatalf("%s: PrepareSums left no sum or a wrong one", name)
+		}
+		errPlain := plain.Verify(binding, spec, K)
+		errPrepared := prepared.Verify(binding, spec, K)
+		if (errPlain == nil) != (name == "good") || (errPrepared == nil) != (errPlain == nil) {
+			t.Fatalf("%s: Verify %v without PrepareSums, %v with", name, errPlain, errPrepared)
+		}
+	}
+}
+
+func ciphertexts(e *Encrypted) []*elgamal.Ciphertext {
+	out := make([]*elgamal.Ciphertext, len(e.Options))
+	for i, o := range e.Options {
+		out[i] = o.Ciphertext
+	}
+	return out
+}

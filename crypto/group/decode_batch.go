@@ -145,8 +145,8 @@ var (
 // signs, which need a fully reduced value, are taken lane by lane.
 func decode8(dst []Point, src [][]byte) bool {
 	var (
-		s, ss, u1, u2, u2sqr, t, v, vu, vu3, w, r, check, rPrime field8.Vec
-		sj                                                      field.Element
+		s, ss, u1, u2, u2sqr, t, v, vu field8.Vec
+		sj                             field.Element
 	)
 	for j, in := range src {
 		if len(in) != PointSize || !canonicalNonNegative(in) {
@@ -167,33 +167,9 @@ func decode8(dst []Point, src [][]byte) bool {
 	t.Square(&u1).Multiply(&t, &vecD)
 	v.Subtract(&vecZero, &t).Subtract(&v, &u2sqr) // −(d·u1²) − u2²
 	vu.Multiply(&v, &u2sqr)
-	// SQRT_RATIO_M1(1, vu): r = vu³·(vu⁷)^((p−5)/8), then fix the sign.
-	t.Square(&vu)
-	vu3.Multiply(&t, &vu)
-	w.Square(&t).Multiply(&w, &vu3)
-	w.Pow22523(&w)
-	r.Multiply(&vu3, &w)
-	check.Square(&r).Multiply(&check, &vu)
-	rPrime.Multiply(&r, &vecSqrtM1)
 	var I field8.Vec
-	for j := range src {
-		var c, rj field.Element
-		check.Get(j, &c)
-		enc := [32]byte(c.Bytes())
-		correct, flipped := enc == encOne, enc == encMinusOne
-		if !correct && !flipped {
-			return false // not a square: not a point
-		}
-		if flipped || enc == encMinusSqrtM1 {
-			rPrime.Get(j, &rj)
-		} else {
-			r.Get(j, &rj)
-		}
-		rj.Absolute(&rj)
-		I.Set(j, &rj)
-	}
-	for j := len(src); j < field8.Lanes; j++ {
-		I.Set(j, feZero)
+	if square := invSqrt8(&vu, len(src), &I); square != 1<<len(src)-1 {
+		return false // some v·u2² is not a square: not a point
 	}
 	var denX, denY, X, Y field8.Vec
 	denX.Multiply(&I, &u2)
@@ -218,3 +194,40 @@ func decode8(dst []Point, src [][]byte) bool {
 }
 
 var vecZero field8.Vec // every lane 0
+
+// invSqrt8 sets I to SQRT_RATIO_M1(1, vu)'s root (RFC 9496 §4.2: the
+// non-negative r with r²·vu = 1, or = √−1 when vu is not a square) in the
+// first n lanes, and returns a bit mask of the lanes where vu was a square.
+// The exponentiation runs in field8's lanes; the sign fixes, which need a
+// reduced value, lane by lane.
+func invSqrt8(vu *field8.Vec, n int, I *field8.Vec) (square uint8) {
+	var t, vu3, w, r, check, rPrime field8.Vec
+	// r = vu³·(vu⁷)^((p−5)/8)
+	t.Square(vu)
+	vu3.Multiply(&t, vu)
+	w.Square(&t).Multiply(&w, &vu3)
+	w.Pow22523(&w)
+	r.Multiply(&vu3, &w)
+	check.Square(&r).Multiply(&check, vu)
+	rPrime.Multiply(&r, &vecSqrtM1)
+	for j := range n {
+		var c, rj field.Element
+		check.Get(j, &c)
+		enc := [32]byte(c.Bytes())
+		correct, flipped := enc == encOne, enc == encMinusOne
+		if correct || flipped {
+			square |= 1 << j
+		}
+		if flipped || enc == encMinusSqrtM1 {
+			rPrime.Get(j, &rj)
+		} else {
+			r.Get(j, &rj)
+		}
+		rj.Absolute(&rj)
+		I.Set(j, &rj)
+	}
+	for j := n; j < field8.Lanes; j++ {
+		I.Set(j, feZero)
+	}
+	return square
+}

@@ -145,12 +145,22 @@ func (p *Disjunctive) RangeClaimOfSum(ctx Context, K *group.Point, parts []*elga
 	if err := checkRange(min, max); err != nil {
 		return FailedClaim("range proof", err)
 	}
+	return p.RangeClaimOfSummed(ctx, K, parts, elgamal.Sum(parts), min, max)
+}
+
+// RangeClaimOfSummed is RangeClaimOfSum with the sum of parts given, for a
+// verifier that computed it (and its encoding) beforehand. sum must be
+// elgamal.Sum(parts).
+func (p *Disjunctive) RangeClaimOfSummed(ctx Context, K *group.Point, parts []*elgamal.Ciphertext, sum *elgamal.Ciphertext, min, max uint64) *Claim {
+	if err := checkRange(min, max); err != nil {
+		return FailedClaim("range proof", err)
+	}
 	As := make([]*group.Point, len(parts))
 	Bs := make([]*group.Point, len(parts))
 	for i, ct := range parts {
 		As[i], Bs[i] = ct.A, ct.B
 	}
-	return p.claim("range proof", DomainRange, ctx, K, elgamal.Sum(parts), As, Bs, min, max)
+	return p.claim("range proof", DomainRange, ctx, K, sum, As, Bs, min, max)
 }
 
 // VerifyZeroOrOne checks alone that p proves ct encrypts 0 or 1.
