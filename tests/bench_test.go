@@ -40,6 +40,7 @@ func benchBallots(b *testing.B) int {
 // peak resident memory per ballot held.
 //
 //	go test -run '^$' -bench ClusterIngest -benchtime 1x ./tests
+//
 // BenchmarkClusterIngest: three node processes on this machine, 240 clients
 // submitting ballots of the shape (one contest of 5 options) or the
 // referendum's (one of 2), until every node holds every ballot.
