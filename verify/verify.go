@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"iter"
 	"sort"
+	"sync/atomic"
 
 	"github.com/evote/evote/bulletin/tlog"
 	"github.com/evote/evote/election"
@@ -106,13 +107,43 @@ type run struct {
 	passed  map[int]int
 	failed  map[int][]Failure
 	skipped map[int]string
-	batch   [][]byte
 	src     Source
 	ctx     context.Context
 }
 
-// read streams the entries through the record.
+// read streams the entries through the record as a board node does, in
+// three stages: this goroutine reads and batches; once the record has its
+// joint key, a second one prechecks batch k+1 on all cores (signatures,
+// decoding, proofs: Record.Prechecker) while a third applies batch k in
+// order (Record.ApplyBytesPrechecked, the same checks as ApplyBytesBatch).
+// Before the key, batches are applied whole with ApplyBytesBatch.
 func (v *run) read(ctx context.Context, src Source) {
+	toCheck := make(chan [][]byte, 1)
+	toApply := make(chan checkedBatch, 1)
+	var prechecker atomic.Pointer[election.Prechecker]
+	go func() {
+		defer close(toApply)
+		for batch := range toCheck {
+			c := checkedBatch{raw: batch}
+			if p := prechecker.Load(); p != nil {
+				c.pre = p.PrecheckBytes(batch, nil)
+			}
+			toApply <- c
+		}
+	}()
+	applied := make(chan struct{})
+	go func() {
+		defer close(applied)
+		for c := range toApply {
+			v.apply(c)
+			if prechecker.Load() == nil {
+				if p := v.r.Prechecker(); p != nil {
+					prechecker.Store(p)
+				}
+			}
+		}
+	}()
+	var batch [][]byte
 	for b, err := range src.Entries(ctx) {
 		if err != nil {
 			v.rep.Fatal = fmt.Sprintf("reading the record: %v", err)
@@ -121,24 +152,34 @@ func (v *run) read(ctx context.Context, src Source) {
 		v.log.Leaves = append(v.log.Leaves, tlog.LeafHash(b))
 		if v.r == nil {
 			if !v.start(b) {
-				return
+				break
 			}
 			continue
 		}
-		v.batch = append(v.batch, b)
-		if len(v.batch) == v.opts.Batch {
-			v.flush()
+		batch = append(batch, b)
+		if len(batch) == v.opts.Batch {
+			toCheck <- batch
+			batch = nil
 		}
 		if ctx.Err() != nil {
 			v.rep.Fatal = fmt.Sprintf("stopped: %v", ctx.Err())
 			break
 		}
 	}
+	if len(batch) > 0 && v.r != nil {
+		toCheck <- batch
+	}
+	close(toCheck)
+	<-applied
 	if v.r == nil && v.rep.Fatal == "" {
 		v.rep.Fatal = "the record is empty: it starts with a manifest entry"
-		return
 	}
-	v.flush()
+}
+
+// checkedBatch is a batch of entries' bytes, prechecked if pre is set.
+type checkedBatch struct {
+	raw [][]byte
+	pre *election.Prechecked
 }
 
 // start takes the first entry, which must be the manifest, exactly as
@@ -167,22 +208,24 @@ func (v *run) start(b []byte) bool {
 	return true
 }
 
-// flush applies the pending batch.
-func (v *run) flush() {
-	if len(v.batch) == 0 {
-		return
+// apply applies one batch in order and records each entry's outcome.
+func (v *run) apply(c checkedBatch) {
+	var entries []*election.Entry
+	var errs []error
+	if c.pre != nil {
+		entries, errs = v.r.ApplyBytesPrechecked(c.pre)
+	} else {
+		entries, errs = v.r.ApplyBytesBatch(c.raw)
 	}
-	entries, errs := v.r.ApplyBytesBatch(v.batch)
 	for k, e := range entries {
 		index := v.rep.Entries + k
 		if errs[k] != nil {
 			v.fail(errs[k], index)
 			continue
 		}
-		v.accepted(e, v.batch[k], index)
+		v.accepted(e, c.raw[k], index)
 	}
-	v.rep.Entries += len(v.batch)
-	v.batch = v.batch[:0]
+	v.rep.Entries += len(c.raw)
 	if v.opts.Progress != nil {
 		v.opts.Progress(v.rep.Entries)
 	}
