@@ -37,7 +37,7 @@ type Transcript struct {
 // New starts a transcript for the proof type named by domain, bound to the
 // protocol version and to the election context hash.
 func New(domain string, context []byte) *Transcript {
-	t := &Transcript{buf: make([]byte, 0, 512)}
+	t := &Transcript{buf: make([]byte, 0, 1024)} // a ballot proof's is about 700 bytes
 	t.writeString(prefix)
 	t.writeString(domain)
 	t.buf = binary.BigEndian.AppendUint32(t.buf, ProtocolVersion)
