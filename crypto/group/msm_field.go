@@ -151,38 +151,56 @@ func (p *extPoint) double() {
 // affineNielsFromPoints sets dst[i] to the affine form of q[i], normalising
 // every Z with one field inversion in all (Montgomery's trick: prefix
 // products, one inversion, then a walk back), 7 multiplications per point.
-// It requires len(dst) == len(q).
+// Points whose Z is exactly one, as decoding leaves them (DecodePoints), are
+// already affine and cost 4. It requires len(dst) == len(q).
 func affineNielsFromPoints(dst []affineNiels, q []*Point) {
-	if len(q) == 0 {
+	var todo []int // the points whose Z is not one
+	var x, y field.Element
+	for i := range q {
+		c := coordinatesOf(edwardsOf(&q[i].e))
+		if c[2] != *feOne {
+			todo = append(todo, i)
+			continue
+		}
+		x.Multiply(&c[0], feHalf)
+		y.Multiply(&c[1], feHalf)
+		dst[i].set(&x, &y)
+	}
+	if len(todo) == 0 {
 		return
 	}
-	// dst[i].xyd holds Z_0 ⋯ Z_i until the walk back reaches i.
+	// dst[i].xyd holds Z_0 ⋯ Z_i (over todo) until the walk back reaches i.
 	var acc field.Element
 	acc.One()
-	for i := range q {
+	for _, i := range todo {
 		_, _, Z, _ := edwardsOf(&q[i].e).ExtendedCoordinates()
 		acc.Multiply(&acc, Z)
 		dst[i].xyd.Set(&acc)
 	}
-	// inv is 1/(2·Z_0 ⋯ Z_i) at step i, so that x and y come out halved.
+	// inv is 1/(2·Z_0 ⋯ Z_k) at step k, so that x and y come out halved.
 	// Z ≠ 0 for every valid point.
-	var inv, zInv, x, y field.Element
+	var inv, zInv field.Element
 	inv.Invert(&acc)
 	inv.Multiply(&inv, feHalf)
-	for i := len(q) - 1; i >= 0; i-- {
+	for k := len(todo) - 1; k >= 0; k-- {
+		i := todo[k]
 		X, Y, Z, _ := edwardsOf(&q[i].e).ExtendedCoordinates()
-		if i > 0 {
-			zInv.Multiply(&inv, &dst[i-1].xyd)
+		if k > 0 {
+			zInv.Multiply(&inv, &dst[todo[k-1]].xyd)
 			inv.Multiply(&inv, Z)
 		} else {
 			zInv.Set(&inv)
 		}
 		x.Multiply(X, &zInv)
 		y.Multiply(Y, &zInv)
-		n := &dst[i]
-		n.yPlusX.Add(&y, &x)
-		n.yMinusX.Subtract(&y, &x)
-		n.xyd.Multiply(&x, &y) // xy/4
-		n.xyd.Multiply(&n.xyd, feD4)
+		dst[i].set(&x, &y)
 	}
+}
+
+// set sets n from the halved affine coordinates x/2, y/2.
+func (n *affineNiels) set(x, y *field.Element) {
+	n.yPlusX.Add(y, x)
+	n.yMinusX.Subtract(y, x)
+	n.xyd.Multiply(x, y) // xy/4
+	n.xyd.Multiply(&n.xyd, feD4)
 }

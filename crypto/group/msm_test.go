@@ -786,6 +786,17 @@ func TestAffineNielsFromPoints(t *testing.T) {
 	q := msmTrickyPoints(t, r, 9)
 	for i := range q {
 		q[i] = new(Point).Add(q[i], NewIdentity()) // Z ≠ 1 for most
+		if i%3 == 1 {
+			// Decoded points have Z = 1 exactly, which takes the short path.
+			d, err := DecodePointOrIdentity(q[i].Bytes())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if coordinatesOf(edwardsOf(&d.e))[2] != *feOne {
+				t.Fatal("a decoded point's Z is not exactly one: the short path goes untested")
+			}
+			q[i] = d
+		}
 	}
 	for n := 0; n <= len(q); n++ {
 		batch := make([]affineNiels, n)
