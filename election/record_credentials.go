@@ -19,6 +19,9 @@ func checkCredentials(r *Record, in *incoming) (func(), error) {
 		return nil, checkError(CheckCredentialsParts, err)
 	}
 	return func() {
+		if r.creds.parts == 0 {
+			r.reserve(int(c.Parts) * len(c.Credentials))
+		}
 		r.creds.parts++
 		r.creds.total = c.Parts
 		for _, cr := range c.Credentials {
@@ -85,3 +88,27 @@ func (r *Record) Eligible(key ed25519.PublicKey) (style uint16, ok bool) {
 
 // Credentials returns how many credentials the record lists.
 func (r *Record) Credentials() int { return len(r.creds.styles) }
+
+// reserve sizes the maps that grow with the voters for about n of them,
+// once the first part of the credential list tells how many to expect: a
+// million-voter record otherwise rehashes each map some twenty times. The
+// estimate comes from the list's own claim of how many parts it has, so it
+// is capped: a record that claims more does not reserve more.
+const reserveMax = 1 << 21
+
+func (r *Record) reserve(n int) {
+	n = min(n, reserveMax)
+	styles := make(map[[ed25519.PublicKeySize]byte]uint16, n)
+	for k, v := range r.creds.styles {
+		styles[k] = v
+	}
+	r.creds.styles = styles
+	seen := make(map[ID]struct{}, n+len(r.seen))
+	for k := range r.seen {
+		seen[k] = struct{}{}
+	}
+	r.seen = seen
+	if len(r.last) == 0 {
+		r.last = make(map[[ed25519.PublicKeySize]byte]*castBallot, n)
+	}
+}
