@@ -24,6 +24,7 @@ import (
 	"github.com/evote/evote/bulletin/p2p"
 	"github.com/evote/evote/bulletin/store"
 	"github.com/evote/evote/bulletin/tlog"
+	"github.com/evote/evote/crypto/group"
 	"github.com/evote/evote/election"
 	"github.com/evote/evote/keyfile"
 )
@@ -176,7 +177,8 @@ func (n *Node) Run(ctx context.Context) error {
 		n.stopWorkers()
 		return err
 	}
-	n.log.Info("ready", "http", n.httpAddr, "p2p", n.p2pAddrs, "elections", len(n.electionList()))
+	n.log.Info("ready", "http", n.httpAddr, "p2p", n.p2pAddrs, "elections", len(n.electionList()),
+		"avx512ifma", group.Vectorised())
 	close(n.ready)
 	<-ctx.Done()
 	return n.shutdown(srv)

@@ -231,3 +231,8 @@ func invSqrt8(vu *field8.Vec, n int, I *field8.Vec) (square uint8) {
 	}
 	return square
 }
+
+// Vectorised reports whether this process checks ballots with the AVX-512
+// IFMA code (crypto/internal/field8) or with the scalar libraries; for logs,
+// since it explains a node's or a verifier's speed on a given CPU.
+func Vectorised() bool { return field8.Available() }
