@@ -3,7 +3,6 @@ package tests
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -15,10 +14,8 @@ import (
 	"time"
 
 	"github.com/evote/evote/bulletin/client"
-	"github.com/evote/evote/election"
 	"github.com/evote/evote/internal/synth"
 	"github.com/evote/evote/keyfile"
-	"github.com/evote/evote/record"
 	"github.com/evote/evote/tests/cluster"
 )
 
@@ -46,28 +43,10 @@ func BenchmarkNodeHolding(b *testing.B) {
 		b.Fatal(err)
 	}
 	// The setup entries, then the ballots; nothing from the close on.
-	var setup, ballots [][]byte
-	f, err := os.Open(filepath.Join(dir, "record", record.EntriesFile))
+	setup, ballots, err := synth.ReadForIngest(filepath.Join(dir, "record"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	rd := record.NewReader(f)
-	for {
-		e, err := rd.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		switch typ := election.EntryType(e[2]); {
-		case typ == election.TypeBallot:
-			ballots = append(ballots, e)
-		case typ < election.TypeBallot:
-			setup = append(setup, e)
-		}
-	}
-	f.Close()
 	os.RemoveAll(filepath.Join(dir, "record"))
 
 	sec := &keyfile.Secret{Role: keyfile.Node, Name: "node-0", SigningKey: el.Nodes[0]}

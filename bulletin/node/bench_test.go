@@ -6,8 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -17,7 +15,6 @@ import (
 	"github.com/evote/evote/crypto/elgamal"
 	"github.com/evote/evote/election"
 	"github.com/evote/evote/internal/synth"
-	"github.com/evote/evote/record"
 )
 
 // detRand is a deterministic stream for ballot randomness in benchmarks.
@@ -155,27 +152,9 @@ func BenchmarkIngestFiveOptions(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(dir, "record", record.EntriesFile))
+	setup, ballots, err := synth.ReadForIngest(filepath.Join(dir, "record"))
 	if err != nil {
 		b.Fatal(err)
-	}
-	defer f.Close()
-	var setup, ballots [][]byte
-	rd := record.NewReader(f)
-	for {
-		e, err := rd.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		switch typ := election.EntryType(e[2]); {
-		case typ == election.TypeBallot:
-			ballots = append(ballots, e)
-		case typ < election.TypeBallot:
-			setup = append(setup, e)
-		}
 	}
 	for _, via := range []string{"board", "http"} {
 		b.Run(via, func(b *testing.B) {

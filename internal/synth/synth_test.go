@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -56,5 +57,37 @@ func TestParamsRejected(t *testing.T) {
 		if _, err := Write(t.TempDir(), p); err == nil {
 			t.Errorf("%+v: no error", p)
 		}
+	}
+}
+
+// ReadForIngest gives the entries before the ballots, then every ballot
+// (revotes included), and nothing from the close on.
+func TestReadForIngest(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Write(dir, Params{Ballots: 30, Revotes: 4}); err != nil {
+		t.Fatal(err)
+	}
+	setup, ballots, err := ReadForIngest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ballots) != 34 {
+		t.Errorf("%d ballots, want 30 + 4 revotes", len(ballots))
+	}
+	if len(setup) == 0 || election.EntryType(setup[0][2]) != election.TypeManifest {
+		t.Fatal("setup does not start with the manifest")
+	}
+	r, errs := election.Replay(append(setup, ballots...))
+	for _, err := range errs {
+		// Only the end is missing: no close, seals or result.
+		if ce, ok := errors.AsType[*election.CheckError](err); !ok || ce.Check != election.CheckComplete {
+			t.Error(err)
+		}
+	}
+	if r == nil || r.Phase() != election.PhaseVoting {
+		t.Fatal("setup and ballots do not replay into an open election")
+	}
+	if _, _, err := ReadForIngest(filepath.Join(dir, "missing")); err == nil {
+		t.Error("a missing directory was read")
 	}
 }
