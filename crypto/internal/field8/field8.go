@@ -1,20 +1,19 @@
 // Package field8 computes on eight elements of GF(2^255−19) at once with
 // AVX-512 IFMA, for the costs that dominate checking ballots, which every
 // node and every observer does for every ballot: decoding and encoding
-// ristretto255 points (Vec, Pow22523: 3.2 µs for eight against 21.6 µs),
-// the bucket additions of a multi-scalar multiplication (AddAffine, 13.5 ns
-// an addition against about 130), and Ed25519 verification's double-scalar
-// multiplication (Double and AddAffine, in crypto/edsig). The assembly is
+// ristretto255 points (Vec; its Pow22523 takes 3.2 µs for eight against
+// 21.6 µs), the bucket additions of a multi-scalar multiplication
+// (AddAffine, 13.5 ns an addition against about 130), and Ed25519
+// verification's double-scalar multiplication (Double and AddAffine, in
+// crypto/edsig). The assembly is
 // written by gen.go. Where the CPU lacks IFMA, Available reports false so
-// that callers keep their scalar path, and Pow22523 runs the scalar
-// filippo.io/edwards25519/field code with the same results.
+// that callers keep their scalar path (filippo.io/edwards25519 and
+// ristretto255).
 //
 // Only public values pass through here (encodings and signatures read off
 // the board), so the vector code need not be constant time; it is anyway,
 // having no branches or lookups that depend on the data.
 package field8
-
-import "filippo.io/edwards25519/field"
 
 // Lanes is how many elements one call handles.
 const Lanes = 8
@@ -22,26 +21,6 @@ const Lanes = 8
 // elements holds eight field elements limb-major: limbs[i][j] is limb i
 // (weight 2^(51·i)) of element j, each below 2^52 between operations.
 type elements struct{ limbs [5][Lanes]uint64 }
-
-// Pow22523 sets dst[j] = src[j]^((p−5)/8) for every j. dst and src may be
-// the same array.
-func Pow22523(dst, src *[Lanes]field.Element) {
-	if !useIFMA {
-		for j := range src {
-			dst[j].Pow22523(&src[j])
-		}
-		return
-	}
-	var x elements
-	for j := range src {
-		x.set(j, &src[j])
-	}
-	var r elements
-	pow22523(&r, &x)
-	for j := range dst {
-		r.get(j, &dst[j])
-	}
-}
 
 // pow22523 is field.Element.Pow22523's addition chain, eight lanes wide.
 func pow22523(out, x *elements) {

@@ -83,36 +83,7 @@ func mul() {
 	p("MOVQ a+8(FP), SI")
 	p("MOVQ x+16(FP), DX")
 	mask()
-	a := [5]int{0, 1, 2, 3, 4}
-	x := [5]int{5, 6, 7, 8, 9}
-	load("SI", a)
-	load("DX", x)
-	// lo[k] in Z10..Z18 (k = 0..8), hi[k] in Z19..Z27 (k = 1..9).
-	lo := func(k int) int { return 10 + k }
-	hi := func(k int) int { return 18 + k }
-	for k := 0; k <= 8; k++ {
-		zero(lo(k))
-		zero(hi(k + 1))
-	}
-	for i := 0; i < 5; i++ {
-		for j := 0; j < 5; j++ {
-			p("VPMADD52LUQ %s, %s, %s", z(x[j]), z(a[i]), z(lo(i+j)))
-			p("VPMADD52HUQ %s, %s, %s", z(x[j]), z(a[i]), z(hi(i+j+1)))
-		}
-	}
-	// col_k = lo_k + 2·hi_k: the high half of a product at column k−1 weighs
-	// 2^52 = 2·2^51 at column k.
-	var col [10]int
-	col[0] = lo(0)
-	for k := 1; k <= 8; k++ {
-		p("VPSLLQ $1, %s, %s", z(hi(k)), z(hi(k)))
-		p("VPADDQ %s, %s, %s", z(hi(k)), z(lo(k)), z(lo(k)))
-		col[k] = lo(k)
-	}
-	p("VPSLLQ $1, %s, %s", z(hi(9)), z(hi(9)))
-	col[9] = hi(9)
-	reduce(col, a)
-	store("DI", a)
+	mulMem(mem{"DI", 0}, mem{"SI", 0}, mem{"DX", 0})
 	p("VZEROUPPER")
 	p("RET")
 	b.WriteString("\n")

@@ -14,7 +14,7 @@ type Ext struct{ X, Y, Z, T elements }
 type Affine struct{ YPlusX, YMinusX, XYD elements }
 
 // Available reports whether the vector code runs on this CPU; without it
-// AddAffine panics and Pow22523 falls back to scalar code.
+// every vector operation panics.
 func Available() bool { return useIFMA }
 
 // limbsOf views a field.Element as its five 51-bit limbs.
