@@ -25,103 +25,29 @@ var (
 // false, dst is garbage and the caller decodes one by one to learn which
 // failed and why. Decoding is one inverse square root per point, the largest
 // cost of checking a ballot; here eight of them are done at once on CPUs with
-// AVX-512 IFMA (crypto/internal/field8). It panics if the lengths differ.
-//
-// The steps are RFC 9496 §4.3.1 (the same as ristretto255.SetCanonicalBytes),
-// with SQRT_RATIO_M1(1, v·u2²) split around the shared exponentiation.
+// AVX-512 IFMA (decode8), and one by one with ristretto255 elsewhere. It
+// panics if the lengths differ.
 func DecodePoints(dst []Point, src [][]byte) bool {
 	if len(dst) != len(src) {
 		panic("group: DecodePoints with slices of different lengths")
 	}
-	if useVectorDecode {
-		for base := 0; base < len(src); base += field8.Lanes {
-			n := min(field8.Lanes, len(src)-base)
-			if !decode8(dst[base:base+n], src[base:base+n]) {
+	if !useVectorDecode {
+		for i, b := range src {
+			p, err := DecodePointOrIdentity(b)
+			if err != nil {
 				return false
 			}
+			dst[i] = *p
 		}
 		return true
 	}
-	var (
-		s, u1, u2, v, vu, vu3 [field8.Lanes]field.Element
-		w                     [field8.Lanes]field.Element
-		t0, t1                field.Element
-	)
 	for base := 0; base < len(src); base += field8.Lanes {
 		n := min(field8.Lanes, len(src)-base)
-		for j := 0; j < n; j++ {
-			in := src[base+j]
-			if len(in) != PointSize {
-				return false
-			}
-			if !canonicalNonNegative(in) {
-				return false
-			}
-			if _, err := s[j].SetBytes(in); err != nil {
-				return false
-			}
-			t0.Square(&s[j])           // ss
-			u1[j].Subtract(feOne, &t0) // 1 − ss
-			u2[j].Add(feOne, &t0)      // 1 + ss
-			t1.Square(&u2[j])          // u2²
-			v[j].Square(&u1[j]).Multiply(&v[j], curveD).Negate(&v[j]).Subtract(&v[j], &t1)
-			vu[j].Multiply(&v[j], &t1) // the radicand: SQRT_RATIO_M1(1, vu)
-			// r = vu³ · (vu⁷)^((p−5)/8)
-			t0.Square(&vu[j])
-			vu3[j].Multiply(&t0, &vu[j])
-			w[j].Square(&t0).Multiply(&w[j], &vu3[j])
-		}
-		for j := n; j < field8.Lanes; j++ {
-			w[j].One()
-		}
-		field8.Pow22523(&w, &w)
-		for j := 0; j < n; j++ {
-			var r, check, I, denX, denY, X, Y, T field.Element
-			r.Multiply(&vu3[j], &w[j])
-			check.Square(&r).Multiply(&check, &vu[j])
-			correct := check.Equal(feOne)
-			flipped := check.Equal(feMinus1)
-			flippedI := check.Equal(minusSqrtM1)
-			t0.Multiply(&r, sqrtM1)
-			r.Select(&t0, &r, flipped|flippedI)
-			I.Absolute(&r)
-			denX.Multiply(&I, &u2[j])
-			denY.Multiply(&I, &denX).Multiply(&denY, &v[j])
-			X.Add(&s[j], &s[j]).Multiply(&X, &denX).Absolute(&X)
-			Y.Multiply(&u1[j], &denY)
-			T.Multiply(&X, &Y)
-			if correct|flipped == 0 || T.IsNegative() == 1 || Y.Equal(feZero) == 1 {
-				return false
-			}
-			p := &dst[base+j]
-			if _, err := edwardsOf(&p.e).SetExtendedCoordinates(&X, &Y, feOne, &T); err != nil {
-				panic("group: internal error: decoding produced a point off the curve")
-			}
-			copy(p.enc[:], src[base+j])
-			p.hasEnc = true
+		if !decode8(dst[base:base+n], src[base:base+n]) {
+			return false
 		}
 	}
 	return true
-}
-
-// canonicalNonNegative reports whether the 32 bytes b encode, little-endian,
-// an s with 0 ≤ s < p = 2^255 − 19 and s even (IS_NEGATIVE(s) false): the
-// first two checks of RFC 9496 decoding, without a field reduction.
-func canonicalNonNegative(b []byte) bool {
-	if b[0]&1 != 0 || b[31]&0x80 != 0 {
-		return false
-	}
-	// s ≥ p exactly when s = 2^255 − 19 + k, k < 19: bytes 1…30 all 0xff,
-	// byte 31 0x7f and byte 0 ≥ 0xed.
-	if b[31] != 0x7f || b[0] < 0xed {
-		return true
-	}
-	for _, x := range b[1:31] {
-		if x != 0xff {
-			return true
-		}
-	}
-	return false
 }
 
 // useVectorDecode: decode8 runs all of decoding's arithmetic in field8's
@@ -236,3 +162,23 @@ func invSqrt8(vu *field8.Vec, n int, I *field8.Vec) (square uint8) {
 // IFMA code (crypto/internal/field8) or with the scalar libraries; for logs,
 // since it explains a node's or a verifier's speed on a given CPU.
 func Vectorised() bool { return field8.Available() }
+
+// canonicalNonNegative reports whether the 32 bytes b encode, little-endian,
+// an s with 0 ≤ s < p = 2^255 − 19 and s even (IS_NEGATIVE(s) false): the
+// first two checks of RFC 9496 decoding, without a field reduction.
+func canonicalNonNegative(b []byte) bool {
+	if b[0]&1 != 0 || b[31]&0x80 != 0 {
+		return false
+	}
+	// s ≥ p exactly when s = 2^255 − 19 + k, k < 19: bytes 1…30 all 0xff,
+	// byte 31 0x7f and byte 0 ≥ 0xed.
+	if b[31] != 0x7f || b[0] < 0xed {
+		return true
+	}
+	for _, x := range b[1:31] {
+		if x != 0xff {
+			return true
+		}
+	}
+	return false
+}
